@@ -1,0 +1,414 @@
+//! The `data` of each job type, version 1.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{Check, Field};
+use crate::{DecodeError, JobType, Priority, Status, Ticket, User};
+
+/// A decoded payload: one variant per [`JobType`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Payload {
+    TicketCreated(TicketCreated),
+    TicketUpdated(TicketUpdated),
+    TicketAssigned(TicketAssigned),
+    TicketStatusChanged(TicketStatusChanged),
+    CommentCreated(CommentCreated),
+    UserWelcome(UserWelcome),
+    UserActivation(UserActivation),
+    UserPasswordReset(UserPasswordReset),
+    SystemMaintenance(SystemMaintenance),
+    ReportRequested(ReportRequested),
+    ReportReady(ReportReady),
+    StatsDigest(StatsDigest),
+}
+
+impl Payload {
+    /// The job type this payload belongs to.
+    pub fn job_type(&self) -> JobType {
+        match self {
+            Self::TicketCreated(_) => JobType::TicketCreated,
+            Self::TicketUpdated(_) => JobType::TicketUpdated,
+            Self::TicketAssigned(_) => JobType::TicketAssigned,
+            Self::TicketStatusChanged(_) => JobType::TicketStatusChanged,
+            Self::CommentCreated(_) => JobType::CommentCreated,
+            Self::UserWelcome(_) => JobType::UserWelcome,
+            Self::UserActivation(_) => JobType::UserActivation,
+            Self::UserPasswordReset(_) => JobType::UserPasswordReset,
+            Self::SystemMaintenance(_) => JobType::SystemMaintenance,
+            Self::ReportRequested(_) => JobType::ReportRequested,
+            Self::ReportReady(_) => JobType::ReportReady,
+            Self::StatsDigest(_) => JobType::StatsDigest,
+        }
+    }
+
+    /// The ticket snapshot, for ticket and comment jobs.
+    pub fn ticket(&self) -> Option<&Ticket> {
+        match self {
+            Self::TicketCreated(p) => Some(&p.ticket),
+            Self::TicketUpdated(p) => Some(&p.ticket),
+            Self::TicketAssigned(p) => Some(&p.ticket),
+            Self::TicketStatusChanged(p) => Some(&p.ticket),
+            Self::CommentCreated(p) => Some(&p.ticket),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        match self {
+            Self::TicketCreated(p) => p.check(at),
+            Self::TicketUpdated(p) => p.check(at),
+            Self::TicketAssigned(p) => p.check(at),
+            Self::TicketStatusChanged(p) => p.check(at),
+            Self::CommentCreated(p) => p.check(at),
+            Self::UserWelcome(p) => p.check(at),
+            Self::UserActivation(p) => p.check(at),
+            Self::UserPasswordReset(p) => p.check(at),
+            Self::SystemMaintenance(p) => p.check(at),
+            Self::ReportRequested(p) => p.check(at),
+            Self::ReportReady(p) => p.check(at),
+            Self::StatsDigest(p) => p.check(at),
+        }
+    }
+}
+
+/// `ticket.created`: a ticket was opened (by its requester, or by an agent for them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TicketCreated {
+    pub ticket: Ticket,
+    /// Who did it; never notified of their own action.
+    pub actor: User,
+}
+
+/// `ticket.updated`: fields of a ticket changed (subject, priority, company, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TicketUpdated {
+    pub ticket: Ticket,
+    pub actor: User,
+    /// What changed, for the message body.
+    #[serde(default)]
+    pub changes: Vec<FieldChange>,
+}
+
+/// One changed field of a `ticket.updated`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FieldChange {
+    #[schemars(length(min = 1, max = 64))]
+    pub field: String,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// `ticket.assigned`: a ticket got a (new) assignee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TicketAssigned {
+    /// The snapshot, whose `assignee` is the new one.
+    pub ticket: Ticket,
+    pub actor: User,
+    /// The assignee before, on reassignment; told the ticket left them.
+    #[serde(default)]
+    pub previous_assignee: Option<User>,
+}
+
+/// `ticket.status_changed`: a ticket moved between statuses (closing included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TicketStatusChanged {
+    pub ticket: Ticket,
+    pub actor: User,
+    pub from: Status,
+    pub to: Status,
+}
+
+/// `comment.created`: a reply (public) or a note (internal) was added to a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CommentCreated {
+    pub ticket: Ticket,
+    /// The author.
+    pub actor: User,
+    pub comment: Comment,
+}
+
+/// A comment on a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Comment {
+    #[schemars(length(min = 1, max = 128))]
+    pub id: String,
+    /// Plain text as typed; escaped when rendered.
+    #[schemars(length(max = 20000))]
+    pub body: String,
+    /// Internal notes are for staff only: never sent to the requester or to customers.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// `user.welcome`: a new account exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UserWelcome {
+    pub user: User,
+}
+
+/// `user.activation`: the user must confirm their address with the link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UserActivation {
+    pub user: User,
+    #[schemars(url, length(max = 2048))]
+    pub activation_url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `user.password_reset`: the user asked to reset their password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UserPasswordReset {
+    pub user: User,
+    #[schemars(url, length(max = 2048))]
+    pub reset_url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `system.maintenance`: planned downtime, announced to the listed admins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SystemMaintenance {
+    /// Who to tell (the helpdesk's admins).
+    #[schemars(length(min = 1))]
+    pub recipients: Vec<User>,
+    #[schemars(length(max = 200))]
+    pub title: String,
+    #[schemars(length(max = 5000))]
+    pub message: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// Output format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    Csv,
+    Json,
+}
+
+/// `report.requested`: build a ticket report and tell the requester when it is ready.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ReportRequested {
+    #[schemars(length(min = 1, max = 128))]
+    pub report_id: String,
+    pub requested_by: User,
+    pub format: ReportFormat,
+    #[serde(default)]
+    pub gzip: bool,
+    pub filters: ReportFilters,
+}
+
+/// Which tickets a report holds. Empty lists mean "any".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ReportFilters {
+    /// Tickets created at or after this instant.
+    pub created_from: DateTime<Utc>,
+    /// Tickets created before this instant.
+    pub created_to: DateTime<Utc>,
+    #[serde(default)]
+    pub companies: Vec<String>,
+    #[serde(default)]
+    pub statuses: Vec<Status>,
+    #[serde(default)]
+    pub priorities: Vec<Priority>,
+}
+
+/// `report.ready`: a report file exists; tell its requester.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ReportReady {
+    #[schemars(length(min = 1, max = 128))]
+    pub report_id: String,
+    pub requested_by: User,
+    pub format: ReportFormat,
+    #[schemars(length(min = 3, max = 63))]
+    pub bucket: String,
+    #[schemars(length(min = 1, max = 1024))]
+    pub key: String,
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+/// Length of a statistics period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatsPeriod {
+    Daily,
+    Weekly,
+}
+
+/// `stats.digest`: the figures of a period, for the admins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StatsDigest {
+    pub period: StatsPeriod,
+    pub period_start: DateTime<Utc>,
+    pub period_end: DateTime<Utc>,
+    #[schemars(length(min = 1))]
+    pub recipients: Vec<User>,
+    pub figures: StatsFigures,
+}
+
+/// The numbers of one statistics period.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StatsFigures {
+    pub created: u64,
+    pub closed: u64,
+    pub reopened: u64,
+    /// Tickets not resolved at the end of the period.
+    pub backlog: u64,
+    #[serde(default)]
+    pub by_status: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub by_priority: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub by_company: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub first_response_median_secs: Option<u64>,
+    #[serde(default)]
+    pub first_response_p90_secs: Option<u64>,
+    #[serde(default)]
+    pub resolution_median_secs: Option<u64>,
+    #[serde(default)]
+    pub resolution_p90_secs: Option<u64>,
+}
+
+impl Check for TicketCreated {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.nested("ticket", &self.ticket)?;
+        at.nested("actor", &self.actor)
+    }
+}
+
+impl Check for TicketUpdated {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.nested("ticket", &self.ticket)?;
+        at.nested("actor", &self.actor)?;
+        at.each("changes", &self.changes)
+    }
+}
+
+impl Check for FieldChange {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.key("field", &self.field)?;
+        at.text("from", self.from.as_deref().unwrap_or_default(), 1000)?;
+        at.text("to", self.to.as_deref().unwrap_or_default(), 1000)
+    }
+}
+
+impl Check for TicketAssigned {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.nested("ticket", &self.ticket)?;
+        at.nested("actor", &self.actor)?;
+        if let Some(previous) = &self.previous_assignee {
+            at.nested("previous_assignee", previous)?;
+        }
+        Ok(())
+    }
+}
+
+impl Check for TicketStatusChanged {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.nested("ticket", &self.ticket)?;
+        at.nested("actor", &self.actor)
+    }
+}
+
+impl Check for CommentCreated {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.nested("ticket", &self.ticket)?;
+        at.nested("actor", &self.actor)?;
+        at.nested("comment", &self.comment)
+    }
+}
+
+impl Check for Comment {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.key("id", &self.id)?;
+        at.text("body", &self.body, 20_000)
+    }
+}
+
+impl Check for UserWelcome {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.nested("user", &self.user)
+    }
+}
+
+impl Check for UserActivation {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.nested("user", &self.user)?;
+        at.link("activation_url", &self.activation_url)
+    }
+}
+
+impl Check for UserPasswordReset {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.nested("user", &self.user)?;
+        at.link("reset_url", &self.reset_url)
+    }
+}
+
+impl Check for SystemMaintenance {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        non_empty(at, "recipients", &self.recipients)?;
+        at.each("recipients", &self.recipients)?;
+        at.text("title", &self.title, 200)?;
+        at.text("message", &self.message, 5000)?;
+        ordered(at, "ends_at", self.starts_at, self.ends_at, "starts_at")
+    }
+}
+
+impl Check for ReportRequested {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.key("report_id", &self.report_id)?;
+        at.nested("requested_by", &self.requested_by)?;
+        at.nested("filters", &self.filters)
+    }
+}
+
+impl Check for ReportFilters {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        ordered(at, "created_to", self.created_from, self.created_to, "created_from")?;
+        for (i, company) in self.companies.iter().enumerate() {
+            at.key(&format!("companies[{i}]"), company)?;
+        }
+        Ok(())
+    }
+}
+
+impl Check for ReportReady {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.key("report_id", &self.report_id)?;
+        at.nested("requested_by", &self.requested_by)?;
+        at.key("bucket", &self.bucket)?;
+        at.text("key", &self.key, 1024)
+    }
+}
+
+impl Check for StatsDigest {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        non_empty(at, "recipients", &self.recipients)?;
+        at.each("recipients", &self.recipients)?;
+        ordered(at, "period_end", self.period_start, self.period_end, "period_start")
+    }
+}
+
+fn non_empty<T>(at: &Field, name: &str, values: &[T]) -> Result<(), DecodeError> {
+    if values.is_empty() {
+        return Err(DecodeError::invalid(at.child(name), "must not be empty"));
+    }
+    Ok(())
+}
+
+fn ordered(at: &Field, name: &str, start: DateTime<Utc>, end: DateTime<Utc>, start_name: &str) -> Result<(), DecodeError> {
+    if end < start {
+        return Err(DecodeError::invalid(at.child(name), format!("is before {start_name}")));
+    }
+    Ok(())
+}
