@@ -1,0 +1,41 @@
+//! Job records in the jobs table (DynamoDB): the [`DeliveryLog`] that makes every side effect
+//! happen once and logs it (pending / sent / failed), and the [`FailureLog`] that keeps why a
+//! job failed, for the DLQ tooling to show beside the message.
+//!
+//! Both traits have a DynamoDB implementation ([`DynamoRecords`]) and an in-memory one
+//! ([`MemoryRecords`]) for unit tests.
+//!
+//! Table layout (one table, `pk`/`sk` strings, TTL attribute `expires_at`):
+//!
+//! | item | pk | sk |
+//! |---|---|---|
+//! | delivery | `delivery#<job id>` | `<channel>#<recipient id>` |
+//! | failure | `failure#<SQS message id>` | `failure` |
+
+mod delivery;
+mod dynamo;
+mod failure;
+mod memory;
+
+pub use delivery::{Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryRecord, DeliveryStatus};
+pub use dynamo::DynamoRecords;
+pub use failure::{FailureLog, FailureRecord};
+pub use memory::MemoryRecords;
+
+use deskbell_runtime::{Classify, ErrorKind};
+
+/// A job-records operation that did not complete.
+#[derive(Debug, thiserror::Error)]
+#[error("table {table}: {operation} failed: {message}")]
+pub struct RecordError {
+    pub table: String,
+    pub operation: &'static str,
+    pub message: String,
+    pub kind: ErrorKind,
+}
+
+impl Classify for RecordError {
+    fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+}

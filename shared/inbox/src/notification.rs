@@ -1,0 +1,81 @@
+//! One in-app notification.
+
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+
+/// A notification in a user's in-app inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub user_id: String,
+    /// Time-ordered and derived from (job id, user id): the same job stores the same id.
+    pub id: String,
+    pub job_id: String,
+    pub job_type: String,
+    pub title: String,
+    pub body: String,
+    /// Where clicking it leads.
+    pub link: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+    /// When DynamoDB's TTL removes it.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Notification {
+    /// The id of `job_id`'s notification for `user_id` created at `created_at`: 12 hex digits of
+    /// milliseconds (sorts by time) then 20 of a SHA-256 of job and user (unique, repeatable).
+    pub fn id_for(job_id: &str, user_id: &str, created_at: DateTime<Utc>) -> String {
+        let mut hash = Sha256::new();
+        hash.update(job_id.as_bytes());
+        hash.update([0]);
+        hash.update(user_id.as_bytes());
+        let digest = hash.finalize();
+        let millis = created_at.timestamp_millis().max(0) as u64;
+        let mut id = format!("{millis:012x}");
+        for byte in &digest[..10] {
+            id.push_str(&format!("{byte:02x}"));
+        }
+        id
+    }
+
+    /// An unread notification for `user_id` about job `job_id`, kept for `ttl`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        user_id: &str,
+        job_id: &str,
+        job_type: &str,
+        title: String,
+        body: String,
+        link: String,
+        created_at: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Self {
+        Self {
+            user_id: user_id.to_owned(),
+            id: Self::id_for(job_id, user_id, created_at),
+            job_id: job_id.to_owned(),
+            job_type: job_type.to_owned(),
+            title,
+            body,
+            link,
+            created_at,
+            read: false,
+            expires_at: created_at + ttl,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_repeat_for_the_same_job_and_user_and_sort_by_time() {
+        let t0 = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let t1 = t0 + Duration::milliseconds(1);
+        assert_eq!(Notification::id_for("j", "u", t0), Notification::id_for("j", "u", t0));
+        assert_ne!(Notification::id_for("j", "u", t0), Notification::id_for("j", "v", t0));
+        assert!(Notification::id_for("z", "u", t0) < Notification::id_for("a", "u", t1));
+        assert_eq!(Notification::id_for("j", "u", t0).len(), 32);
+    }
+}

@@ -1,0 +1,287 @@
+//! Job records in DynamoDB.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::http::Response;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Duration, Utc};
+use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
+
+use crate::*;
+
+type Item = HashMap<String, AttributeValue>;
+
+/// Job records in one DynamoDB table (`pk`, `sk`; TTL on `expires_at`).
+#[derive(Clone)]
+pub struct DynamoRecords {
+    client: Client,
+    table: String,
+    retention: Duration,
+}
+
+impl DynamoRecords {
+    /// Records in `table`, each kept for `retention` (the TTL DynamoDB expires them by).
+    pub fn new(client: Client, table: impl Into<String>, retention: Duration) -> Self {
+        Self { client, table: table.into(), retention }
+    }
+
+    fn error<E>(&self, operation: &'static str, err: &SdkError<E, Response>) -> RecordError
+    where
+        E: ProvideErrorMetadata + std::error::Error,
+    {
+        RecordError { table: self.table.clone(), operation, message: sdk_error_text(err), kind: sdk_error_kind(err) }
+    }
+
+    fn expires_at(&self, now: DateTime<Utc>) -> AttributeValue {
+        n((now + self.retention).timestamp())
+    }
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn delivery_pk(key: &DeliveryKey) -> (AttributeValue, AttributeValue) {
+    (s(format!("delivery#{}", key.job_id)), s(format!("{}#{}", key.channel, key.recipient_id)))
+}
+
+fn failure_pk(message_id: &str) -> (AttributeValue, AttributeValue) {
+    (s(format!("failure#{message_id}")), s("failure"))
+}
+
+fn get_s(item: &Item, name: &str) -> Option<String> {
+    item.get(name).and_then(|v| v.as_s().ok()).cloned()
+}
+
+fn get_n<T: std::str::FromStr>(item: &Item, name: &str) -> Option<T> {
+    item.get(name).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok())
+}
+
+fn get_time(item: &Item, name: &str) -> Option<DateTime<Utc>> {
+    get_s(item, name).and_then(|v| DateTime::parse_from_rfc3339(&v).ok()).map(|t| t.with_timezone(&Utc))
+}
+
+fn delivery_from(key: &DeliveryKey, item: &Item) -> DeliveryRecord {
+    DeliveryRecord {
+        key: key.clone(),
+        job_type: get_s(item, "job_type").unwrap_or_default(),
+        status: get_s(item, "status").and_then(|v| DeliveryStatus::parse(&v)).unwrap_or(DeliveryStatus::Pending),
+        attempts: get_n(item, "attempts").unwrap_or(0),
+        provider_id: get_s(item, "provider_id"),
+        error: get_s(item, "error"),
+        permanent: item.get("permanent").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+        attempt: Attempt {
+            message_id: get_s(item, "message_id").unwrap_or_default(),
+            receive_count: get_n(item, "receive_count").unwrap_or(0),
+        },
+        lease_until: get_n::<i64>(item, "lease_until_ms").and_then(DateTime::from_timestamp_millis),
+        updated_at: get_time(item, "updated_at").unwrap_or_default(),
+    }
+}
+
+impl DeliveryLog for DynamoRecords {
+    async fn claim(
+        &self,
+        key: &DeliveryKey,
+        job_type: &str,
+        attempt: &Attempt,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> Result<Claim, RecordError> {
+        let (pk, sk) = delivery_pk(key);
+        // The same rule as DeliveryRecord::blocks, made atomic.
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", pk)
+            .key("sk", sk)
+            .update_expression(
+                "SET #status = :pending, attempts = if_not_exists(attempts, :zero) + :one, \
+                 job_id = :job_id, recipient_id = :recipient_id, channel = :channel, job_type = :job_type, \
+                 message_id = :mid, receive_count = :rc, lease_until_ms = :until, updated_at = :now, \
+                 expires_at = :expires, permanent = :false REMOVE #error",
+            )
+            .condition_expression(
+                "attribute_not_exists(pk) \
+                 OR (#status = :pending AND lease_until_ms <= :now_ms) \
+                 OR (#status = :failed AND (permanent = :false OR message_id <> :mid OR receive_count >= :rc))",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#error", "error")
+            .expression_attribute_values(":pending", s("pending"))
+            .expression_attribute_values(":failed", s("failed"))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .expression_attribute_values(":job_id", s(&key.job_id))
+            .expression_attribute_values(":recipient_id", s(&key.recipient_id))
+            .expression_attribute_values(":channel", s(key.channel.as_str()))
+            .expression_attribute_values(":job_type", s(job_type))
+            .expression_attribute_values(":mid", s(&attempt.message_id))
+            .expression_attribute_values(":rc", n(attempt.receive_count))
+            .expression_attribute_values(":until", n((now + lease).timestamp_millis()))
+            .expression_attribute_values(":now_ms", n(now.timestamp_millis()))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .expression_attribute_values(":expires", self.expires_at(now))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Claim::Acquired),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                // Someone else's record stands in the way: read it to say which case this is.
+                let existing = DeliveryLog::get(self, key).await?;
+                Ok(existing.and_then(|r| r.blocks(attempt, now)).unwrap_or(Claim::InFlight))
+            }
+            Err(err) => Err(self.error("claim delivery", &err)),
+        }
+    }
+
+    async fn mark_sent(
+        &self,
+        key: &DeliveryKey,
+        job_type: &str,
+        attempt: &Attempt,
+        provider_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), RecordError> {
+        let (pk, sk) = delivery_pk(key);
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", pk)
+            .key("sk", sk)
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#error", "error")
+            .expression_attribute_values(":sent", s("sent"))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":job_id", s(&key.job_id))
+            .expression_attribute_values(":recipient_id", s(&key.recipient_id))
+            .expression_attribute_values(":channel", s(key.channel.as_str()))
+            .expression_attribute_values(":job_type", s(job_type))
+            .expression_attribute_values(":mid", s(&attempt.message_id))
+            .expression_attribute_values(":rc", n(attempt.receive_count))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .expression_attribute_values(":expires", self.expires_at(now));
+        let mut set = String::from(
+            "SET #status = :sent, attempts = if_not_exists(attempts, :one), job_id = :job_id, \
+             recipient_id = :recipient_id, channel = :channel, job_type = :job_type, message_id = :mid, \
+             receive_count = :rc, updated_at = :now, expires_at = :expires",
+        );
+        if let Some(id) = provider_id {
+            set.push_str(", provider_id = :provider");
+            update = update.expression_attribute_values(":provider", s(id));
+        }
+        set.push_str(" REMOVE #error, lease_until_ms");
+        let _ = update.update_expression(set).send().await.map_err(|e| self.error("mark delivery sent", &e))?;
+        Ok(())
+    }
+
+    async fn mark_failed(
+        &self,
+        key: &DeliveryKey,
+        attempt: &Attempt,
+        error: &str,
+        permanent: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), RecordError> {
+        let (pk, sk) = delivery_pk(key);
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", pk)
+            .key("sk", sk)
+            .update_expression(
+                "SET #status = :failed, #error = :error, permanent = :permanent, message_id = :mid, \
+                 receive_count = :rc, updated_at = :now, expires_at = :expires REMOVE lease_until_ms",
+            )
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#error", "error")
+            .expression_attribute_values(":failed", s("failed"))
+            .expression_attribute_values(":error", s(error))
+            .expression_attribute_values(":permanent", AttributeValue::Bool(permanent))
+            .expression_attribute_values(":mid", s(&attempt.message_id))
+            .expression_attribute_values(":rc", n(attempt.receive_count))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .expression_attribute_values(":expires", self.expires_at(now))
+            .send()
+            .await
+            .map_err(|e| self.error("mark delivery failed", &e))?;
+        Ok(())
+    }
+
+    async fn get(&self, key: &DeliveryKey) -> Result<Option<DeliveryRecord>, RecordError> {
+        let (pk, sk) = delivery_pk(key);
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", pk)
+            .key("sk", sk)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.error("get delivery", &e))?;
+        Ok(out.item().map(|item| delivery_from(key, item)))
+    }
+}
+
+impl FailureLog for DynamoRecords {
+    async fn record(&self, f: &FailureRecord) -> Result<(), RecordError> {
+        let (pk, sk) = failure_pk(&f.message_id);
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", pk)
+            .item("sk", sk)
+            .item("message_id", s(&f.message_id))
+            .item("queue", s(&f.queue))
+            .item("error_kind", s(&f.kind))
+            .item("error", s(&f.error))
+            .item("attempt", n(f.attempt))
+            .item("failed_at", s(f.failed_at.to_rfc3339()))
+            .item("expires_at", self.expires_at(f.failed_at));
+        if let Some(id) = &f.job_id {
+            put = put.item("job_id", s(id));
+        }
+        if let Some(t) = &f.job_type {
+            put = put.item("job_type", s(t));
+        }
+        put.send().await.map_err(|e| self.error("record failure", &e))?;
+        Ok(())
+    }
+
+    async fn get(&self, message_id: &str) -> Result<Option<FailureRecord>, RecordError> {
+        let (pk, sk) = failure_pk(message_id);
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", pk)
+            .key("sk", sk)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.error("get failure", &e))?;
+        Ok(out.item().map(|item| FailureRecord {
+            message_id: message_id.to_owned(),
+            queue: get_s(item, "queue").unwrap_or_default(),
+            job_id: get_s(item, "job_id"),
+            job_type: get_s(item, "job_type"),
+            kind: get_s(item, "error_kind").unwrap_or_default(),
+            error: get_s(item, "error").unwrap_or_default(),
+            attempt: get_n(item, "attempt").unwrap_or(0),
+            failed_at: get_time(item, "failed_at").unwrap_or_default(),
+        }))
+    }
+}
