@@ -1,0 +1,23 @@
+//! notify: ticket, comment, user, system, report-ready and digest jobs become emails (SES v2)
+//! and in-app notifications (DynamoDB).
+//!
+//! decode (the job core) → decide ([`plan`]: [`recipients`], [`message`], [`render`], pure) →
+//! act ([`Notifier`]: claim, send, record, through the `Mailer`, `DeliveryLog` and
+//! `NotificationStore` traits).
+
+mod config;
+mod error;
+mod function;
+pub mod lang;
+pub mod message;
+mod notifier;
+pub mod plan;
+pub mod recipients;
+pub mod render;
+
+pub use config::NotifyConfig;
+pub use error::{DeliveryError, NotifyError};
+pub use function::{AwsNotify, NotifyFunction};
+pub use message::Site;
+pub use notifier::{Notifier, Settings};
+pub use plan::plan;

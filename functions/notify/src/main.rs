@@ -1,1 +1,14 @@
-fn main() {}
+//! The notify Lambda's entry point: set up once, then serve batches.
+
+use deskbell_notify::{AwsNotify, NotifyConfig};
+use deskbell_runtime::Env;
+use lambda_runtime::{Error, run, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    deskbell_runtime::init_tracing();
+    let config = NotifyConfig::from_env(&Env::process())?;
+    let aws = deskbell_runtime::aws_config().await;
+    let function = AwsNotify::from_aws(&aws, config);
+    run(service_fn(|event| function.handle(event))).await
+}

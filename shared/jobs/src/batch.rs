@@ -28,7 +28,11 @@ pub struct JobContext {
 pub trait JobHandler: Send + Sync {
     type Error: Classify + Display + Send;
 
-    fn handle(&self, job: &Job, ctx: &JobContext) -> impl Future<Output = Result<(), Self::Error>> + Send;
+    fn handle(
+        &self,
+        job: &Job,
+        ctx: &JobContext,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 }
 
 /// Gives a [`JobHandler`] the semantics of an SQS batch with `ReportBatchItemFailures`.
@@ -49,7 +53,12 @@ struct Failure {
 impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
     /// A processor running at most `concurrency` records of a batch at once.
     pub fn new(visibility: V, failures: F, policy: RetryPolicy, concurrency: usize) -> Self {
-        Self { visibility, failures, policy, concurrency: concurrency.max(1) }
+        Self {
+            visibility,
+            failures,
+            policy,
+            concurrency: concurrency.max(1),
+        }
     }
 
     /// The failure log, for callers that show failures (tests, tools).
@@ -76,7 +85,11 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
     }
 
     /// Runs one record; `Some(message id)` when it failed.
-    async fn process_record<H: JobHandler>(&self, record: SqsMessage, handler: &H) -> Option<String> {
+    async fn process_record<H: JobHandler>(
+        &self,
+        record: SqsMessage,
+        handler: &H,
+    ) -> Option<String> {
         let Some(message_id) = record.message_id.clone() else {
             tracing::error!("record without messageId: cannot be reported or retried individually");
             return None;
@@ -96,21 +109,43 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
             job_type = field::Empty,
             job_id = field::Empty,
         );
-        let ctx = JobContext { attempt: Attempt { message_id, receive_count }, queue, now: Utc::now() };
-        let outcome = self.run(record.body.as_deref().unwrap_or_default(), handler, &ctx).instrument(span.clone()).await;
+        let ctx = JobContext {
+            attempt: Attempt {
+                message_id,
+                receive_count,
+            },
+            queue,
+            now: Utc::now(),
+        };
+        let outcome = self
+            .run(record.body.as_deref().unwrap_or_default(), handler, &ctx)
+            .instrument(span.clone())
+            .await;
         match outcome {
             Ok(()) => None,
             Err(failure) => {
-                self.fail(&record, &queue_arn, &ctx, failure).instrument(span).await;
+                self.fail(&record, &queue_arn, &ctx, failure)
+                    .instrument(span)
+                    .await;
                 Some(ctx.attempt.message_id)
             }
         }
     }
 
-    async fn run<H: JobHandler>(&self, body: &str, handler: &H, ctx: &JobContext) -> Result<(), Failure> {
+    async fn run<H: JobHandler>(
+        &self,
+        body: &str,
+        handler: &H,
+        ctx: &JobContext,
+    ) -> Result<(), Failure> {
         let job = decode(body).map_err(|e| {
             let (job_id, job_type) = peek(body);
-            Failure { kind: ErrorKind::Permanent, error: e.to_string(), job_id, job_type }
+            Failure {
+                kind: ErrorKind::Permanent,
+                error: e.to_string(),
+                job_id,
+                job_type,
+            }
         })?;
         let span = tracing::Span::current();
         span.record("job_type", job.job_type().wire_name());
@@ -129,7 +164,9 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
     async fn fail(&self, record: &SqsMessage, queue_arn: &str, ctx: &JobContext, failure: Failure) {
         let retry_in = match failure.kind {
             ErrorKind::Permanent => 0,
-            ErrorKind::Transient => self.policy.visibility_secs(ctx.attempt.receive_count, fastrand::f64()),
+            ErrorKind::Transient => self
+                .policy
+                .visibility_secs(ctx.attempt.receive_count, fastrand::f64()),
         };
         tracing::warn!(kind = failure.kind.as_str(), error = %failure.error, retry_in_secs = retry_in, "job failed");
         let entry = FailureRecord {
@@ -147,7 +184,11 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
         }
         match record.receipt_handle.as_deref() {
             Some(receipt) => {
-                if let Err(e) = self.visibility.set_timeout(queue_arn, receipt, retry_in).await {
+                if let Err(e) = self
+                    .visibility
+                    .set_timeout(queue_arn, receipt, retry_in)
+                    .await
+                {
                     tracing::warn!(error = %e, "visibility not changed; the queue's default timeout applies");
                 }
             }

@@ -17,7 +17,10 @@ pub struct SesMailer {
 impl SesMailer {
     /// A mailer; `configuration_set` names the SES configuration set (event publishing) if any.
     pub fn new(client: Client, configuration_set: Option<String>) -> Self {
-        Self { client, configuration_set }
+        Self {
+            client,
+            configuration_set,
+        }
     }
 }
 
@@ -32,7 +35,10 @@ impl Mailer for SesMailer {
             .set_html(utf8(email.html()))
             .set_text(utf8(email.text()))
             .build();
-        let message = Message::builder().set_subject(utf8(email.subject())).body(body).build();
+        let message = Message::builder()
+            .set_subject(utf8(email.subject()))
+            .body(body)
+            .build();
         let content = EmailContent::builder().simple(message).build();
         let out = self
             .client
@@ -46,8 +52,14 @@ impl Mailer for SesMailer {
             .map_err(|err| {
                 let reason = sdk_error_text(&err);
                 match sdk_error_kind(&err) {
-                    ErrorKind::Permanent => MailError::Rejected { to: to.clone(), reason },
-                    ErrorKind::Transient => MailError::Unavailable { to: to.clone(), reason },
+                    ErrorKind::Permanent => MailError::Rejected {
+                        to: to.clone(),
+                        reason,
+                    },
+                    ErrorKind::Transient => MailError::Unavailable {
+                        to: to.clone(),
+                        reason,
+                    },
                 }
             })?;
         Ok(out.message_id().unwrap_or_default().to_owned())

@@ -14,5 +14,7 @@ pub use retry::{Classify, ErrorKind};
 /// Loads the shared AWS configuration from the standard environment: region, credentials and
 /// `AWS_ENDPOINT_URL` (the local emulator). Build every client from this.
 pub async fn aws_config() -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .load()
+        .await
 }

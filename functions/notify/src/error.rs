@@ -1,0 +1,86 @@
+//! What can go wrong in notify, each classified transient or permanent.
+
+use std::fmt;
+
+use deskbell_inbox::InboxError;
+use deskbell_mailer::MailError;
+use deskbell_records::{Channel, RecordError};
+use deskbell_runtime::{Classify, ErrorKind};
+
+/// Why one delivery (one recipient, one channel) did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error(transparent)]
+    Mail(#[from] MailError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    #[error(transparent)]
+    Inbox(#[from] InboxError),
+    #[error("{channel} to user {recipient} is being delivered by another worker")]
+    InFlight { channel: Channel, recipient: String },
+    #[error("email to {to} was rejected on an earlier receive of this message: {error}")]
+    Refused { to: String, error: String },
+    #[error("email to user {recipient}: address {to:?} or sender cannot be used in a header")]
+    Unaddressable { recipient: String, to: String },
+}
+
+impl Classify for DeliveryError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Mail(e) => e.kind(),
+            Self::Record(e) => e.kind(),
+            Self::Inbox(e) => e.kind(),
+            Self::InFlight { .. } => ErrorKind::Transient,
+            Self::Refused { .. } | Self::Unaddressable { .. } => ErrorKind::Permanent,
+        }
+    }
+}
+
+/// Why a notify job failed.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error(
+        "{job_type} does not belong on the notifications queue: the {function} function handles it"
+    )]
+    WrongQueue {
+        job_type: &'static str,
+        function: &'static str,
+    },
+    /// Some deliveries failed; the others are done and will not be repeated on retry.
+    #[error("{} of {total} deliveries failed: {}", .errors.len(), Joined(.errors))]
+    Deliveries {
+        total: usize,
+        errors: Vec<DeliveryError>,
+    },
+}
+
+impl Classify for NotifyError {
+    /// Transient when any failed delivery may succeed later (the retry repeats only what is
+    /// not done); permanent when every failure is.
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::WrongQueue { .. } => ErrorKind::Permanent,
+            Self::Deliveries { errors, .. } => {
+                if errors.iter().any(|e| e.kind() == ErrorKind::Transient) {
+                    ErrorKind::Transient
+                } else {
+                    ErrorKind::Permanent
+                }
+            }
+        }
+    }
+}
+
+struct Joined<'a>(&'a [DeliveryError]);
+
+impl fmt::Display for Joined<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,636 @@
+//! What a message says, in the recipient's language, before any markup: one [`Message`] per
+//! (job, recipient), rendered later as the HTML part, the text part and the in-app notification.
+
+use deskbell_contract::{Job, Payload, StatsPeriod, Ticket};
+
+use crate::lang::Lang;
+use crate::recipients::{Audience, Recipient};
+
+/// Where links point and what the product is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The helpdesk's base URL, without trailing `/` (`https://help.example.com`).
+    pub app_url: String,
+    /// The product name used in greetings (`Helpdesk`).
+    pub product: String,
+}
+
+impl Site {
+    /// The link to a ticket: `<app_url>/tickets/<id>`, the id percent-encoded.
+    pub fn ticket_url(&self, ticket: &Ticket) -> String {
+        format!("{}/tickets/{}", self.app_url, path_segment(&ticket.id))
+    }
+
+    fn page(&self, path: &str, id: &str) -> String {
+        format!("{}/{path}/{}", self.app_url, path_segment(id))
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A button-like link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub label: String,
+    pub url: String,
+}
+
+/// A message's content, as plain (unescaped) text: escaping is the renderer's job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub lang: Lang,
+    pub subject: String,
+    pub heading: String,
+    /// One short line for the in-app list.
+    pub summary: String,
+    pub paragraphs: Vec<String>,
+    /// Text quoted as typed (a comment, an announcement).
+    pub quote: Option<String>,
+    /// Label / value rows.
+    pub facts: Vec<(String, String)>,
+    pub action: Option<Action>,
+    /// Why the recipient gets this.
+    pub footer: String,
+}
+
+/// English or French text, chosen by `lang`, each a `format!` string.
+macro_rules! tr {
+    ($lang:expr, $en:literal, $fr:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            Lang::En => format!($en $(, $arg)*),
+            Lang::Fr => format!($fr $(, $arg)*),
+        }
+    };
+}
+
+/// Writes the message of `job` for `to`.
+pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
+    let lang = Lang::for_locale(&to.user.locale);
+    match &job.payload {
+        Payload::TicketCreated(p) => {
+            let (t, actor) = (&p.ticket, &p.actor.name);
+            let n = t.number;
+            let subject = if to.audience == Audience::Requester {
+                tr!(
+                    lang,
+                    "[#{n}] We received your request: {}",
+                    "[n°{n}] Nous avons bien reçu votre demande : {}",
+                    t.subject
+                )
+            } else {
+                tr!(
+                    lang,
+                    "[#{n}] New ticket: {}",
+                    "[n°{n}] Nouveau ticket : {}",
+                    t.subject
+                )
+            };
+            let heading = tr!(
+                lang,
+                "{actor} opened ticket #{n}",
+                "{actor} a ouvert le ticket n°{n}"
+            );
+            ticket_message(lang, t, to, site, subject, heading, vec![], None)
+        }
+        Payload::TicketUpdated(p) => {
+            let (t, actor, n) = (&p.ticket, &p.actor.name, p.ticket.number);
+            let subject = tr!(
+                lang,
+                "[#{n}] Ticket updated: {}",
+                "[n°{n}] Ticket mis à jour : {}",
+                t.subject
+            );
+            let heading = tr!(
+                lang,
+                "{actor} updated ticket #{n}",
+                "{actor} a mis à jour le ticket n°{n}"
+            );
+            let none = tr!(lang, "(none)", "(aucun)");
+            let changes = p
+                .changes
+                .iter()
+                .map(|c| {
+                    let from = c.from.clone().unwrap_or_else(|| none.clone());
+                    let to = c.to.clone().unwrap_or_else(|| none.clone());
+                    (c.field.clone(), format!("{from} → {to}"))
+                })
+                .collect();
+            ticket_message(lang, t, to, site, subject, heading, changes, None)
+        }
+        Payload::TicketAssigned(p) => {
+            let (t, actor, n) = (&p.ticket, &p.actor.name, p.ticket.number);
+            let assignee = t
+                .assignee
+                .as_ref()
+                .map(|u| u.name.clone())
+                .unwrap_or_else(|| tr!(lang, "nobody", "personne"));
+            let (subject, heading) = match to.audience {
+                Audience::Assignee => (
+                    tr!(
+                        lang,
+                        "[#{n}] Assigned to you: {}",
+                        "[n°{n}] Ticket qui vous est assigné : {}",
+                        t.subject
+                    ),
+                    tr!(
+                        lang,
+                        "{actor} assigned ticket #{n} to you",
+                        "{actor} vous a assigné le ticket n°{n}"
+                    ),
+                ),
+                _ => (
+                    tr!(
+                        lang,
+                        "[#{n}] Assigned to {assignee}: {}",
+                        "[n°{n}] Assigné à {assignee} : {}",
+                        t.subject
+                    ),
+                    tr!(
+                        lang,
+                        "Ticket #{n} is now assigned to {assignee}",
+                        "Le ticket n°{n} est maintenant assigné à {assignee}"
+                    ),
+                ),
+            };
+            ticket_message(lang, t, to, site, subject, heading, vec![], None)
+        }
+        Payload::TicketStatusChanged(p) => {
+            let (t, actor, n) = (&p.ticket, &p.actor.name, p.ticket.number);
+            let (from, status) = (lang.status(p.from), lang.status(p.to));
+            let subject = tr!(
+                lang,
+                "[#{n}] {status}: {}",
+                "[n°{n}] {status} : {}",
+                t.subject
+            );
+            let heading = tr!(
+                lang,
+                "{actor} changed ticket #{n} from {from} to {status}",
+                "{actor} a passé le ticket n°{n} de « {from} » à « {status} »"
+            );
+            ticket_message(lang, t, to, site, subject, heading, vec![], None)
+        }
+        Payload::CommentCreated(p) => {
+            let (t, actor, n) = (&p.ticket, &p.actor.name, p.ticket.number);
+            let (subject, heading) = if p.comment.internal {
+                (
+                    tr!(
+                        lang,
+                        "[#{n}] Internal note: {}",
+                        "[n°{n}] Note interne : {}",
+                        t.subject
+                    ),
+                    tr!(
+                        lang,
+                        "{actor} added an internal note on ticket #{n}",
+                        "{actor} a ajouté une note interne au ticket n°{n}"
+                    ),
+                )
+            } else {
+                (
+                    tr!(
+                        lang,
+                        "[#{n}] New reply: {}",
+                        "[n°{n}] Nouvelle réponse : {}",
+                        t.subject
+                    ),
+                    tr!(
+                        lang,
+                        "{actor} replied on ticket #{n}",
+                        "{actor} a répondu sur le ticket n°{n}"
+                    ),
+                )
+            };
+            let mut m = ticket_message(
+                lang,
+                t,
+                to,
+                site,
+                subject,
+                heading,
+                vec![],
+                Some(p.comment.body.clone()),
+            );
+            m.summary = snippet(&p.comment.body);
+            m
+        }
+        Payload::UserWelcome(p) => {
+            let (name, product) = (&p.user.name, &site.product);
+            Message {
+                lang,
+                subject: tr!(
+                    lang,
+                    "Welcome to {product}, {name}",
+                    "Bienvenue sur {product}, {name}"
+                ),
+                heading: tr!(lang, "Welcome, {name}!", "Bienvenue, {name} !"),
+                summary: tr!(lang, "Your account is ready.", "Votre compte est prêt."),
+                paragraphs: vec![tr!(
+                    lang,
+                    "Your account is ready. You can follow your requests and reply to them from {product}.",
+                    "Votre compte est prêt. Vous pouvez suivre vos demandes et y répondre depuis {product}."
+                )],
+                quote: None,
+                facts: vec![],
+                action: Some(Action {
+                    label: tr!(lang, "Open {product}", "Ouvrir {product}"),
+                    url: site.app_url.clone(),
+                }),
+                footer: account_footer(lang, site),
+            }
+        }
+        Payload::UserActivation(p) => {
+            let expires = lang.when(p.expires_at);
+            Message {
+                lang,
+                subject: tr!(lang, "Activate your account", "Activez votre compte"),
+                heading: tr!(
+                    lang,
+                    "Confirm your email address",
+                    "Confirmez votre adresse e-mail"
+                ),
+                summary: tr!(
+                    lang,
+                    "Confirm your email address",
+                    "Confirmez votre adresse e-mail"
+                ),
+                paragraphs: vec![
+                    tr!(lang, "Hello {},", "Bonjour {},", p.user.name),
+                    tr!(
+                        lang,
+                        "Confirm your address to activate your account. The link expires on {expires}.",
+                        "Confirmez votre adresse pour activer votre compte. Le lien expire le {expires}."
+                    ),
+                ],
+                quote: None,
+                facts: vec![],
+                action: Some(Action {
+                    label: tr!(lang, "Activate my account", "Activer mon compte"),
+                    url: p.activation_url.clone(),
+                }),
+                footer: account_footer(lang, site),
+            }
+        }
+        Payload::UserPasswordReset(p) => {
+            let expires = lang.when(p.expires_at);
+            Message {
+                lang,
+                subject: tr!(
+                    lang,
+                    "Reset your password",
+                    "Réinitialisez votre mot de passe"
+                ),
+                heading: tr!(
+                    lang,
+                    "Reset your password",
+                    "Réinitialisez votre mot de passe"
+                ),
+                summary: tr!(
+                    lang,
+                    "Reset your password",
+                    "Réinitialisez votre mot de passe"
+                ),
+                paragraphs: vec![
+                    tr!(lang, "Hello {},", "Bonjour {},", p.user.name),
+                    tr!(
+                        lang,
+                        "Someone asked to reset the password of your account. The link expires on {expires}.",
+                        "Une réinitialisation du mot de passe de votre compte a été demandée. Le lien expire le {expires}."
+                    ),
+                    tr!(
+                        lang,
+                        "If it was not you, ignore this email: your password stays as it is.",
+                        "Si ce n'était pas vous, ignorez cet e-mail : votre mot de passe reste inchangé."
+                    ),
+                ],
+                quote: None,
+                facts: vec![],
+                action: Some(Action {
+                    label: tr!(
+                        lang,
+                        "Choose a new password",
+                        "Choisir un nouveau mot de passe"
+                    ),
+                    url: p.reset_url.clone(),
+                }),
+                footer: account_footer(lang, site),
+            }
+        }
+        Payload::SystemMaintenance(p) => {
+            let (title, start, end) = (&p.title, lang.when(p.starts_at), lang.when(p.ends_at));
+            Message {
+                lang,
+                subject: tr!(
+                    lang,
+                    "Planned maintenance: {title}",
+                    "Maintenance planifiée : {title}"
+                ),
+                heading: tr!(
+                    lang,
+                    "Planned maintenance: {title}",
+                    "Maintenance planifiée : {title}"
+                ),
+                summary: tr!(lang, "From {start} to {end}", "Du {start} au {end}"),
+                paragraphs: vec![tr!(lang, "From {start} to {end}.", "Du {start} au {end}.")],
+                quote: Some(p.message.clone()),
+                facts: vec![],
+                action: Some(Action {
+                    label: tr!(lang, "Open {}", "Ouvrir {}", site.product),
+                    url: site.app_url.clone(),
+                }),
+                footer: admin_footer(lang, site),
+            }
+        }
+        Payload::ReportReady(p) => {
+            let (rows, format) = (lang.count(p.rows), format!("{:?}", p.format).to_uppercase());
+            Message {
+                lang,
+                subject: tr!(lang, "Your report is ready", "Votre rapport est prêt"),
+                heading: tr!(lang, "Your report is ready", "Votre rapport est prêt"),
+                summary: tr!(lang, "{rows} tickets, {format}", "{rows} tickets, {format}"),
+                paragraphs: vec![tr!(
+                    lang,
+                    "Your {format} report of {rows} tickets is ready.",
+                    "Votre rapport {format} de {rows} tickets est prêt."
+                )],
+                quote: None,
+                facts: vec![],
+                action: Some(Action {
+                    label: tr!(lang, "Download the report", "Télécharger le rapport"),
+                    url: site.page("reports", &p.report_id),
+                }),
+                footer: tr!(
+                    lang,
+                    "You receive this email because you asked for this report.",
+                    "Vous recevez cet e-mail parce que vous avez demandé ce rapport."
+                ),
+            }
+        }
+        Payload::StatsDigest(p) => {
+            let f = &p.figures;
+            let day = lang.day(p.period_start);
+            let heading = match p.period {
+                StatsPeriod::Daily => tr!(lang, "Daily statistics, {day}", "Statistiques du {day}"),
+                StatsPeriod::Weekly => tr!(
+                    lang,
+                    "Weekly statistics, week of {day}",
+                    "Statistiques de la semaine du {day}"
+                ),
+            };
+            let mut facts = vec![
+                (tr!(lang, "Created", "Créés"), lang.count(f.created)),
+                (tr!(lang, "Closed", "Fermés"), lang.count(f.closed)),
+                (tr!(lang, "Reopened", "Rouverts"), lang.count(f.reopened)),
+                (
+                    tr!(lang, "Backlog at end", "En cours à la fin"),
+                    lang.count(f.backlog),
+                ),
+            ];
+            let timings = [
+                (
+                    tr!(lang, "First response, median", "Première réponse, médiane"),
+                    f.first_response_median_secs,
+                ),
+                (
+                    tr!(
+                        lang,
+                        "First response, 90th percentile",
+                        "Première réponse, 90e centile"
+                    ),
+                    f.first_response_p90_secs,
+                ),
+                (
+                    tr!(lang, "Resolution, median", "Résolution, médiane"),
+                    f.resolution_median_secs,
+                ),
+                (
+                    tr!(
+                        lang,
+                        "Resolution, 90th percentile",
+                        "Résolution, 90e centile"
+                    ),
+                    f.resolution_p90_secs,
+                ),
+            ];
+            facts.extend(
+                timings
+                    .into_iter()
+                    .filter_map(|(label, secs)| secs.map(|s| (label, lang.duration(s)))),
+            );
+            facts.extend(f.by_status.iter().map(|(k, v)| (k.clone(), lang.count(*v))));
+            let (created, closed) = (lang.count(f.created), lang.count(f.closed));
+            Message {
+                lang,
+                subject: heading.clone(),
+                heading,
+                summary: tr!(
+                    lang,
+                    "{created} created, {closed} closed",
+                    "{created} créés, {closed} fermés"
+                ),
+                paragraphs: vec![],
+                quote: None,
+                facts,
+                action: Some(Action {
+                    label: tr!(lang, "Open {}", "Ouvrir {}", site.product),
+                    url: site.app_url.clone(),
+                }),
+                footer: admin_footer(lang, site),
+            }
+        }
+        // recipients() lists nobody for it; composing one anyway says what it is.
+        Payload::ReportRequested(p) => Message {
+            lang,
+            subject: tr!(lang, "Report requested", "Rapport demandé"),
+            heading: tr!(lang, "Report requested", "Rapport demandé"),
+            summary: p.report_id.clone(),
+            paragraphs: vec![],
+            quote: None,
+            facts: vec![],
+            action: None,
+            footer: String::new(),
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ticket_message(
+    lang: Lang,
+    t: &Ticket,
+    to: &Recipient,
+    site: &Site,
+    subject: String,
+    heading: String,
+    mut facts: Vec<(String, String)>,
+    quote: Option<String>,
+) -> Message {
+    facts.push((
+        tr!(lang, "Status", "Statut"),
+        lang.status(t.status).to_owned(),
+    ));
+    facts.push((
+        tr!(lang, "Priority", "Priorité"),
+        lang.priority(t.priority).to_owned(),
+    ));
+    if let Some(assignee) = &t.assignee {
+        facts.push((tr!(lang, "Assignee", "Assigné à"), assignee.name.clone()));
+    }
+    if let Some(company) = &t.company {
+        facts.push((tr!(lang, "Company", "Société"), company.name.clone()));
+    }
+    let n = t.number;
+    let why = match to.audience {
+        Audience::Requester => tr!(
+            lang,
+            "you asked for ticket #{n}",
+            "vous avez ouvert le ticket n°{n}"
+        ),
+        Audience::Assignee => tr!(
+            lang,
+            "ticket #{n} is assigned to you",
+            "le ticket n°{n} vous est assigné"
+        ),
+        Audience::PreviousAssignee => tr!(
+            lang,
+            "ticket #{n} was assigned to you",
+            "le ticket n°{n} vous était assigné"
+        ),
+        _ => tr!(
+            lang,
+            "you follow ticket #{n}",
+            "vous suivez le ticket n°{n}"
+        ),
+    };
+    Message {
+        lang,
+        subject,
+        heading,
+        summary: snippet(&t.subject),
+        paragraphs: vec![tr!(lang, "Ticket #{n}: {}", "Ticket n°{n} : {}", t.subject)],
+        quote,
+        facts,
+        action: Some(Action {
+            label: tr!(lang, "View ticket #{n}", "Voir le ticket n°{n}"),
+            url: site.ticket_url(t),
+        }),
+        footer: tr!(
+            lang,
+            "You receive this email because {why}.",
+            "Vous recevez cet e-mail parce que {why}."
+        ),
+    }
+}
+
+fn account_footer(lang: Lang, site: &Site) -> String {
+    let product = &site.product;
+    tr!(
+        lang,
+        "You receive this email about your {product} account.",
+        "Vous recevez cet e-mail au sujet de votre compte {product}."
+    )
+}
+
+fn admin_footer(lang: Lang, site: &Site) -> String {
+    let product = &site.product;
+    tr!(
+        lang,
+        "You receive this email as an administrator of {product}.",
+        "Vous recevez cet e-mail en tant qu'administrateur de {product}."
+    )
+}
+
+/// The first 140 characters of a text, on one line.
+fn snippet(text: &str) -> String {
+    deskbell_mailer::single_line(text, 140)
+}
+
+#[cfg(test)]
+mod tests {
+    use deskbell_contract::fixtures;
+    use deskbell_contract::{Job, JobType};
+
+    use super::*;
+    use crate::recipients::recipients;
+
+    fn site() -> Site {
+        Site {
+            app_url: "https://help.example.com".into(),
+            product: "Helpdesk".into(),
+        }
+    }
+
+    fn job(t: JobType) -> Job {
+        fixtures::one_of_each()
+            .into_iter()
+            .find(|j| j.job_type() == t)
+            .unwrap()
+    }
+
+    #[test]
+    fn every_notifiable_job_composes_a_message_with_a_link_in_both_languages() {
+        for job in fixtures::one_of_each() {
+            for to in recipients(&job.payload) {
+                for locale in ["en", "fr"] {
+                    let mut to = to.clone();
+                    to.user.locale = locale.into();
+                    let m = compose(&job, &to, &site());
+                    assert!(
+                        !m.subject.is_empty() && !m.heading.is_empty() && !m.footer.is_empty(),
+                        "{}",
+                        job.job_type()
+                    );
+                    assert!(
+                        m.action.is_some_and(|a| a.url.starts_with("http")),
+                        "{} has no link",
+                        job.job_type()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn french_recipient_reads_french() {
+        let job = job(JobType::TicketAssigned);
+        let mut to = recipients(&job.payload).remove(0);
+        to.user.locale = "fr-CA".into();
+        let m = compose(&job, &to, &site());
+        assert_eq!(
+            m.subject,
+            "[n°1042] Ticket qui vous est assigné : Printer on fire"
+        );
+        assert_eq!(m.facts[0], ("Statut".to_owned(), "Ouvert".to_owned()));
+    }
+
+    #[test]
+    fn unknown_locale_falls_back_to_english() {
+        let job = job(JobType::TicketAssigned);
+        let mut to = recipients(&job.payload).remove(0);
+        to.user.locale = "de".into();
+        assert_eq!(
+            compose(&job, &to, &site()).subject,
+            "[#1042] Assigned to you: Printer on fire"
+        );
+    }
+
+    #[test]
+    fn ticket_link_encodes_the_id() {
+        let mut t = fixtures::ticket(1);
+        t.id = "a/b?c=<d>".into();
+        assert_eq!(
+            site().ticket_url(&t),
+            "https://help.example.com/tickets/a%2Fb%3Fc%3D%3Cd%3E"
+        );
+    }
+}

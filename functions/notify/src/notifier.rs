@@ -1,0 +1,188 @@
+//! Act: deliver a job's plan, once per recipient and channel, through the traits.
+
+use chrono::Duration;
+use deskbell_contract::Job;
+use deskbell_inbox::{Notification, NotificationStore};
+use deskbell_jobs::{JobContext, JobHandler};
+use deskbell_mailer::{Email, Mailer, single_line};
+use deskbell_records::{Channel, Claim, DeliveryKey, DeliveryLog};
+use futures::future::join_all;
+
+use crate::error::{DeliveryError, NotifyError};
+use crate::message::Site;
+use crate::plan::{Planned, plan};
+
+/// What notify needs to know besides the job.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub site: Site,
+    /// The From header: `Helpdesk <no-reply@example.com>` or a bare address.
+    pub sender: String,
+    /// How long in-app notifications live.
+    pub notification_ttl: Duration,
+    /// How long a claimed email belongs to its worker before another may send it.
+    pub lease: Duration,
+}
+
+/// The notify job handler: plans a job, then delivers each message idempotently.
+pub struct Notifier<M, D, N> {
+    mailer: M,
+    deliveries: D,
+    inbox: N,
+    settings: Settings,
+}
+
+impl<M: Mailer, D: DeliveryLog, N: NotificationStore> Notifier<M, D, N> {
+    pub fn new(mailer: M, deliveries: D, inbox: N, settings: Settings) -> Self {
+        Self {
+            mailer,
+            deliveries,
+            inbox,
+            settings,
+        }
+    }
+
+    pub fn mailer(&self) -> &M {
+        &self.mailer
+    }
+
+    pub fn deliveries(&self) -> &D {
+        &self.deliveries
+    }
+
+    pub fn inbox(&self) -> &N {
+        &self.inbox
+    }
+
+    async fn deliver(
+        &self,
+        job: &Job,
+        ctx: &JobContext,
+        planned: &Planned,
+        channel: Channel,
+    ) -> Result<(), DeliveryError> {
+        let key = DeliveryKey {
+            job_id: job.id.clone(),
+            recipient_id: planned.recipient.user.id.clone(),
+            channel,
+        };
+        match channel {
+            Channel::Email => self.email(job, ctx, planned, &key).await,
+            Channel::InApp => self.in_app(job, ctx, planned, &key).await,
+        }
+    }
+
+    async fn email(
+        &self,
+        job: &Job,
+        ctx: &JobContext,
+        p: &Planned,
+        key: &DeliveryKey,
+    ) -> Result<(), DeliveryError> {
+        let user = &p.recipient.user;
+        let job_type = job.job_type().wire_name();
+        match self
+            .deliveries
+            .claim(key, job_type, &ctx.attempt, ctx.now, self.settings.lease)
+            .await?
+        {
+            Claim::Acquired => {}
+            Claim::AlreadySent => return Ok(()),
+            Claim::InFlight => {
+                return Err(DeliveryError::InFlight {
+                    channel: key.channel,
+                    recipient: user.id.clone(),
+                });
+            }
+            Claim::Refused { error } => {
+                return Err(DeliveryError::Refused {
+                    to: user.email.clone(),
+                    error,
+                });
+            }
+        }
+        let Some(email) = Email::new(
+            &self.settings.sender,
+            &user.email,
+            &p.message.subject,
+            p.html.clone(),
+            p.text.clone(),
+        ) else {
+            let err = DeliveryError::Unaddressable {
+                recipient: user.id.clone(),
+                to: user.email.clone(),
+            };
+            self.deliveries
+                .mark_failed(key, &ctx.attempt, &err.to_string(), true, ctx.now)
+                .await?;
+            return Err(err);
+        };
+        match self.mailer.send(&email).await {
+            Ok(provider_id) => {
+                self.deliveries
+                    .mark_sent(key, job_type, &ctx.attempt, Some(&provider_id), ctx.now)
+                    .await?;
+                Ok(())
+            }
+            Err(err) => {
+                let permanent = deskbell_runtime::Classify::kind(&err)
+                    == deskbell_runtime::ErrorKind::Permanent;
+                self.deliveries
+                    .mark_failed(key, &ctx.attempt, &err.to_string(), permanent, ctx.now)
+                    .await?;
+                Err(err.into())
+            }
+        }
+    }
+
+    /// The store itself is idempotent (same job and user, same id): no claim needed.
+    async fn in_app(
+        &self,
+        job: &Job,
+        ctx: &JobContext,
+        p: &Planned,
+        key: &DeliveryKey,
+    ) -> Result<(), DeliveryError> {
+        let m = &p.message;
+        let link = m
+            .action
+            .as_ref()
+            .map_or_else(|| self.settings.site.app_url.clone(), |a| a.url.clone());
+        let notification = Notification::new(
+            &p.recipient.user.id,
+            &job.id,
+            job.job_type().wire_name(),
+            single_line(&m.heading, 200),
+            m.summary.clone(),
+            link,
+            job.occurred_at,
+            self.settings.notification_ttl,
+        );
+        self.inbox.store(&notification).await?;
+        self.deliveries
+            .mark_sent(key, job.job_type().wire_name(), &ctx.attempt, None, ctx.now)
+            .await?;
+        Ok(())
+    }
+}
+
+impl<M: Mailer, D: DeliveryLog, N: NotificationStore> JobHandler for Notifier<M, D, N> {
+    type Error = NotifyError;
+
+    async fn handle(&self, job: &Job, ctx: &JobContext) -> Result<(), NotifyError> {
+        let planned = plan(job, &self.settings.site)?;
+        let deliveries = planned
+            .iter()
+            .flat_map(|p| p.recipient.channels.iter().map(move |c| (p, *c)));
+        let results =
+            join_all(deliveries.map(|(p, channel)| self.deliver(job, ctx, p, channel))).await;
+        let total = results.len();
+        let errors: Vec<DeliveryError> = results.into_iter().filter_map(Result::err).collect();
+        tracing::info!(deliveries = total, failed = errors.len(), "deliveries done");
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(NotifyError::Deliveries { total, errors })
+        }
+    }
+}
