@@ -38,9 +38,7 @@ impl NotifyConfig {
                     product: env.parsed_or("DESKBELL_PRODUCT_NAME", "Helpdesk".to_owned())?,
                 },
                 sender,
-                notification_ttl: Duration::days(
-                    env.parsed_or("DESKBELL_NOTIFICATION_TTL_DAYS", 180)?,
-                ),
+                notification_ttl: Duration::days(env.parsed_or("DESKBELL_NOTIFICATION_TTL_DAYS", 180)?),
                 lease: Duration::seconds(env.parsed_or("DESKBELL_DELIVERY_LEASE_SECS", 60)?),
             },
             jobs_table: env.required("DESKBELL_JOBS_TABLE")?,
@@ -50,10 +48,8 @@ impl NotifyConfig {
                 .map(|s| Some(s).filter(|s| !s.is_empty()))?,
             record_retention: Duration::days(env.parsed_or("DESKBELL_RECORD_RETENTION_DAYS", 30)?),
             retry: RetryPolicy {
-                base_secs: env
-                    .parsed_or("DESKBELL_RETRY_BASE_SECS", RetryPolicy::default().base_secs)?,
-                max_secs: env
-                    .parsed_or("DESKBELL_RETRY_MAX_SECS", RetryPolicy::default().max_secs)?,
+                base_secs: env.parsed_or("DESKBELL_RETRY_BASE_SECS", RetryPolicy::default().base_secs)?,
+                max_secs: env.parsed_or("DESKBELL_RETRY_MAX_SECS", RetryPolicy::default().max_secs)?,
             },
             concurrency: env.parsed_or("DESKBELL_BATCH_CONCURRENCY", 10)?,
         })
@@ -65,12 +61,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::from_fn(move |n| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == n)
-                .map(|(_, v)| v.to_string())
-        })
+        Env::from_fn(move |n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()))
     }
 
     const MINIMAL: &[(&str, &str)] = &[
@@ -92,16 +83,12 @@ mod tests {
     #[test]
     fn first_missing_variable_is_named() {
         let err = NotifyConfig::from_env(&env(&MINIMAL[..3])).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "missing environment variable DESKBELL_NOTIFICATIONS_TABLE"
-        );
+        assert_eq!(err.to_string(), "missing environment variable DESKBELL_NOTIFICATIONS_TABLE");
     }
 
     #[test]
     fn sender_with_a_line_break_is_refused() {
-        let err = NotifyConfig::from_env(&env(&[("DESKBELL_SENDER", "a@b.io\r\nBcc: x@y.io")]))
-            .unwrap_err();
+        let err = NotifyConfig::from_env(&env(&[("DESKBELL_SENDER", "a@b.io\r\nBcc: x@y.io")])).unwrap_err();
         assert!(err.to_string().contains("DESKBELL_SENDER"), "{err}");
     }
 }

@@ -39,19 +39,11 @@ impl Classify for DeliveryError {
 /// Why a notify job failed.
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
-    #[error(
-        "{job_type} does not belong on the notifications queue: the {function} function handles it"
-    )]
-    WrongQueue {
-        job_type: &'static str,
-        function: &'static str,
-    },
+    #[error("{job_type} does not belong on the notifications queue: the {function} function handles it")]
+    WrongQueue { job_type: &'static str, function: &'static str },
     /// Some deliveries failed; the others are done and will not be repeated on retry.
     #[error("{} of {total} deliveries failed: {}", .errors.len(), Joined(.errors))]
-    Deliveries {
-        total: usize,
-        errors: Vec<DeliveryError>,
-    },
+    Deliveries { total: usize, errors: Vec<DeliveryError> },
 }
 
 impl Classify for NotifyError {

@@ -17,32 +17,21 @@ pub struct NotifyFunction<M, D, N, V, F> {
 }
 
 /// notify as deployed: SES, DynamoDB and SQS.
-pub type AwsNotify =
-    NotifyFunction<SesMailer, DynamoRecords, DynamoInbox, SqsVisibility, DynamoRecords>;
+pub type AwsNotify = NotifyFunction<SesMailer, DynamoRecords, DynamoInbox, SqsVisibility, DynamoRecords>;
 
 impl AwsNotify {
     /// Builds the AWS clients once from the shared configuration.
     pub fn from_aws(aws: &aws_config::SdkConfig, config: NotifyConfig) -> Self {
         let dynamodb = aws_sdk_dynamodb::Client::new(aws);
-        let records = DynamoRecords::new(
-            dynamodb.clone(),
-            &config.jobs_table,
-            config.record_retention,
-        );
+        let records = DynamoRecords::new(dynamodb.clone(), &config.jobs_table, config.record_retention);
         let notifier = Notifier::new(
-            SesMailer::new(
-                aws_sdk_sesv2::Client::new(aws),
-                config.configuration_set.clone(),
-            ),
+            SesMailer::new(aws_sdk_sesv2::Client::new(aws), config.configuration_set.clone()),
             records.clone(),
             DynamoInbox::new(dynamodb, &config.notifications_table),
             config.settings,
         );
         let visibility = SqsVisibility::new(aws_sdk_sqs::Client::new(aws));
-        Self::new(
-            BatchProcessor::new(visibility, records, config.retry, config.concurrency),
-            notifier,
-        )
+        Self::new(BatchProcessor::new(visibility, records, config.retry, config.concurrency), notifier)
     }
 }
 
@@ -55,17 +44,11 @@ where
     F: FailureLog,
 {
     pub fn new(processor: BatchProcessor<V, F>, notifier: Notifier<M, D, N>) -> Self {
-        Self {
-            processor,
-            notifier,
-        }
+        Self { processor, notifier }
     }
 
     /// The Lambda handler: never fails the invocation; failures are per record.
-    pub async fn handle(
-        &self,
-        event: LambdaEvent<SqsEvent>,
-    ) -> Result<SqsBatchResponse, lambda_runtime::Error> {
+    pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
         Ok(self.processor.process(event.payload, &self.notifier).await)
     }
 

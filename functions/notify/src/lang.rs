@@ -14,11 +14,7 @@ impl Lang {
     /// The language of a BCP 47 tag (`fr`, `fr-CA` → French; anything else → English).
     pub fn for_locale(locale: &str) -> Self {
         let primary = locale.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("fr") {
-            Self::Fr
-        } else {
-            Self::En
-        }
+        if primary.eq_ignore_ascii_case("fr") { Self::Fr } else { Self::En }
     }
 
     /// The `lang` attribute of the HTML part.
@@ -31,31 +27,13 @@ impl Lang {
 
     /// An instant as people read it: `24 Nov 2026, 10:00 UTC` / `24 nov. 2026 à 10:00 UTC`.
     pub fn when(self, t: DateTime<Utc>) -> String {
-        const EN: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        const FR: [&str; 12] = [
-            "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-            "nov.", "déc.",
-        ];
+        const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        const FR: [&str; 12] =
+            ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
         let month = t.month0() as usize;
         match self {
-            Self::En => format!(
-                "{} {} {}, {:02}:{:02} UTC",
-                t.day(),
-                EN[month],
-                t.year(),
-                t.hour(),
-                t.minute()
-            ),
-            Self::Fr => format!(
-                "{} {} {} à {:02}:{:02} UTC",
-                t.day(),
-                FR[month],
-                t.year(),
-                t.hour(),
-                t.minute()
-            ),
+            Self::En => format!("{} {} {}, {:02}:{:02} UTC", t.day(), EN[month], t.year(), t.hour(), t.minute()),
+            Self::Fr => format!("{} {} {} à {:02}:{:02} UTC", t.day(), FR[month], t.year(), t.hour(), t.minute()),
         }
     }
 

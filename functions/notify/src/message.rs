@@ -89,33 +89,15 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
                     t.subject
                 )
             } else {
-                tr!(
-                    lang,
-                    "[#{n}] New ticket: {}",
-                    "[n°{n}] Nouveau ticket : {}",
-                    t.subject
-                )
+                tr!(lang, "[#{n}] New ticket: {}", "[n°{n}] Nouveau ticket : {}", t.subject)
             };
-            let heading = tr!(
-                lang,
-                "{actor} opened ticket #{n}",
-                "{actor} a ouvert le ticket n°{n}"
-            );
+            let heading = tr!(lang, "{actor} opened ticket #{n}", "{actor} a ouvert le ticket n°{n}");
             ticket_message(lang, t, to, site, subject, heading, vec![], None)
         }
         Payload::TicketUpdated(p) => {
             let (t, actor, n) = (&p.ticket, &p.actor.name, p.ticket.number);
-            let subject = tr!(
-                lang,
-                "[#{n}] Ticket updated: {}",
-                "[n°{n}] Ticket mis à jour : {}",
-                t.subject
-            );
-            let heading = tr!(
-                lang,
-                "{actor} updated ticket #{n}",
-                "{actor} a mis à jour le ticket n°{n}"
-            );
+            let subject = tr!(lang, "[#{n}] Ticket updated: {}", "[n°{n}] Ticket mis à jour : {}", t.subject);
+            let heading = tr!(lang, "{actor} updated ticket #{n}", "{actor} a mis à jour le ticket n°{n}");
             let none = tr!(lang, "(none)", "(aucun)");
             let changes = p
                 .changes
@@ -130,32 +112,15 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
         }
         Payload::TicketAssigned(p) => {
             let (t, actor, n) = (&p.ticket, &p.actor.name, p.ticket.number);
-            let assignee = t
-                .assignee
-                .as_ref()
-                .map(|u| u.name.clone())
-                .unwrap_or_else(|| tr!(lang, "nobody", "personne"));
+            let assignee =
+                t.assignee.as_ref().map(|u| u.name.clone()).unwrap_or_else(|| tr!(lang, "nobody", "personne"));
             let (subject, heading) = match to.audience {
                 Audience::Assignee => (
-                    tr!(
-                        lang,
-                        "[#{n}] Assigned to you: {}",
-                        "[n°{n}] Ticket qui vous est assigné : {}",
-                        t.subject
-                    ),
-                    tr!(
-                        lang,
-                        "{actor} assigned ticket #{n} to you",
-                        "{actor} vous a assigné le ticket n°{n}"
-                    ),
+                    tr!(lang, "[#{n}] Assigned to you: {}", "[n°{n}] Ticket qui vous est assigné : {}", t.subject),
+                    tr!(lang, "{actor} assigned ticket #{n} to you", "{actor} vous a assigné le ticket n°{n}"),
                 ),
                 _ => (
-                    tr!(
-                        lang,
-                        "[#{n}] Assigned to {assignee}: {}",
-                        "[n°{n}] Assigné à {assignee} : {}",
-                        t.subject
-                    ),
+                    tr!(lang, "[#{n}] Assigned to {assignee}: {}", "[n°{n}] Assigné à {assignee} : {}", t.subject),
                     tr!(
                         lang,
                         "Ticket #{n} is now assigned to {assignee}",
@@ -168,12 +133,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
         Payload::TicketStatusChanged(p) => {
             let (t, actor, n) = (&p.ticket, &p.actor.name, p.ticket.number);
             let (from, status) = (lang.status(p.from), lang.status(p.to));
-            let subject = tr!(
-                lang,
-                "[#{n}] {status}: {}",
-                "[n°{n}] {status} : {}",
-                t.subject
-            );
+            let subject = tr!(lang, "[#{n}] {status}: {}", "[n°{n}] {status} : {}", t.subject);
             let heading = tr!(
                 lang,
                 "{actor} changed ticket #{n} from {from} to {status}",
@@ -185,12 +145,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
             let (t, actor, n) = (&p.ticket, &p.actor.name, p.ticket.number);
             let (subject, heading) = if p.comment.internal {
                 (
-                    tr!(
-                        lang,
-                        "[#{n}] Internal note: {}",
-                        "[n°{n}] Note interne : {}",
-                        t.subject
-                    ),
+                    tr!(lang, "[#{n}] Internal note: {}", "[n°{n}] Note interne : {}", t.subject),
                     tr!(
                         lang,
                         "{actor} added an internal note on ticket #{n}",
@@ -199,29 +154,11 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
                 )
             } else {
                 (
-                    tr!(
-                        lang,
-                        "[#{n}] New reply: {}",
-                        "[n°{n}] Nouvelle réponse : {}",
-                        t.subject
-                    ),
-                    tr!(
-                        lang,
-                        "{actor} replied on ticket #{n}",
-                        "{actor} a répondu sur le ticket n°{n}"
-                    ),
+                    tr!(lang, "[#{n}] New reply: {}", "[n°{n}] Nouvelle réponse : {}", t.subject),
+                    tr!(lang, "{actor} replied on ticket #{n}", "{actor} a répondu sur le ticket n°{n}"),
                 )
             };
-            let mut m = ticket_message(
-                lang,
-                t,
-                to,
-                site,
-                subject,
-                heading,
-                vec![],
-                Some(p.comment.body.clone()),
-            );
+            let mut m = ticket_message(lang, t, to, site, subject, heading, vec![], Some(p.comment.body.clone()));
             m.summary = snippet(&p.comment.body);
             m
         }
@@ -229,11 +166,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
             let (name, product) = (&p.user.name, &site.product);
             Message {
                 lang,
-                subject: tr!(
-                    lang,
-                    "Welcome to {product}, {name}",
-                    "Bienvenue sur {product}, {name}"
-                ),
+                subject: tr!(lang, "Welcome to {product}, {name}", "Bienvenue sur {product}, {name}"),
                 heading: tr!(lang, "Welcome, {name}!", "Bienvenue, {name} !"),
                 summary: tr!(lang, "Your account is ready.", "Votre compte est prêt."),
                 paragraphs: vec![tr!(
@@ -255,16 +188,8 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
             Message {
                 lang,
                 subject: tr!(lang, "Activate your account", "Activez votre compte"),
-                heading: tr!(
-                    lang,
-                    "Confirm your email address",
-                    "Confirmez votre adresse e-mail"
-                ),
-                summary: tr!(
-                    lang,
-                    "Confirm your email address",
-                    "Confirmez votre adresse e-mail"
-                ),
+                heading: tr!(lang, "Confirm your email address", "Confirmez votre adresse e-mail"),
+                summary: tr!(lang, "Confirm your email address", "Confirmez votre adresse e-mail"),
                 paragraphs: vec![
                     tr!(lang, "Hello {},", "Bonjour {},", p.user.name),
                     tr!(
@@ -286,21 +211,9 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
             let expires = lang.when(p.expires_at);
             Message {
                 lang,
-                subject: tr!(
-                    lang,
-                    "Reset your password",
-                    "Réinitialisez votre mot de passe"
-                ),
-                heading: tr!(
-                    lang,
-                    "Reset your password",
-                    "Réinitialisez votre mot de passe"
-                ),
-                summary: tr!(
-                    lang,
-                    "Reset your password",
-                    "Réinitialisez votre mot de passe"
-                ),
+                subject: tr!(lang, "Reset your password", "Réinitialisez votre mot de passe"),
+                heading: tr!(lang, "Reset your password", "Réinitialisez votre mot de passe"),
+                summary: tr!(lang, "Reset your password", "Réinitialisez votre mot de passe"),
                 paragraphs: vec![
                     tr!(lang, "Hello {},", "Bonjour {},", p.user.name),
                     tr!(
@@ -317,11 +230,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
                 quote: None,
                 facts: vec![],
                 action: Some(Action {
-                    label: tr!(
-                        lang,
-                        "Choose a new password",
-                        "Choisir un nouveau mot de passe"
-                    ),
+                    label: tr!(lang, "Choose a new password", "Choisir un nouveau mot de passe"),
                     url: p.reset_url.clone(),
                 }),
                 footer: account_footer(lang, site),
@@ -331,16 +240,8 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
             let (title, start, end) = (&p.title, lang.when(p.starts_at), lang.when(p.ends_at));
             Message {
                 lang,
-                subject: tr!(
-                    lang,
-                    "Planned maintenance: {title}",
-                    "Maintenance planifiée : {title}"
-                ),
-                heading: tr!(
-                    lang,
-                    "Planned maintenance: {title}",
-                    "Maintenance planifiée : {title}"
-                ),
+                subject: tr!(lang, "Planned maintenance: {title}", "Maintenance planifiée : {title}"),
+                heading: tr!(lang, "Planned maintenance: {title}", "Maintenance planifiée : {title}"),
                 summary: tr!(lang, "From {start} to {end}", "Du {start} au {end}"),
                 paragraphs: vec![tr!(lang, "From {start} to {end}.", "Du {start} au {end}.")],
                 quote: Some(p.message.clone()),
@@ -382,63 +283,33 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
             let day = lang.day(p.period_start);
             let heading = match p.period {
                 StatsPeriod::Daily => tr!(lang, "Daily statistics, {day}", "Statistiques du {day}"),
-                StatsPeriod::Weekly => tr!(
-                    lang,
-                    "Weekly statistics, week of {day}",
-                    "Statistiques de la semaine du {day}"
-                ),
+                StatsPeriod::Weekly => {
+                    tr!(lang, "Weekly statistics, week of {day}", "Statistiques de la semaine du {day}")
+                }
             };
             let mut facts = vec![
                 (tr!(lang, "Created", "Créés"), lang.count(f.created)),
                 (tr!(lang, "Closed", "Fermés"), lang.count(f.closed)),
                 (tr!(lang, "Reopened", "Rouverts"), lang.count(f.reopened)),
-                (
-                    tr!(lang, "Backlog at end", "En cours à la fin"),
-                    lang.count(f.backlog),
-                ),
+                (tr!(lang, "Backlog at end", "En cours à la fin"), lang.count(f.backlog)),
             ];
             let timings = [
+                (tr!(lang, "First response, median", "Première réponse, médiane"), f.first_response_median_secs),
                 (
-                    tr!(lang, "First response, median", "Première réponse, médiane"),
-                    f.first_response_median_secs,
-                ),
-                (
-                    tr!(
-                        lang,
-                        "First response, 90th percentile",
-                        "Première réponse, 90e centile"
-                    ),
+                    tr!(lang, "First response, 90th percentile", "Première réponse, 90e centile"),
                     f.first_response_p90_secs,
                 ),
-                (
-                    tr!(lang, "Resolution, median", "Résolution, médiane"),
-                    f.resolution_median_secs,
-                ),
-                (
-                    tr!(
-                        lang,
-                        "Resolution, 90th percentile",
-                        "Résolution, 90e centile"
-                    ),
-                    f.resolution_p90_secs,
-                ),
+                (tr!(lang, "Resolution, median", "Résolution, médiane"), f.resolution_median_secs),
+                (tr!(lang, "Resolution, 90th percentile", "Résolution, 90e centile"), f.resolution_p90_secs),
             ];
-            facts.extend(
-                timings
-                    .into_iter()
-                    .filter_map(|(label, secs)| secs.map(|s| (label, lang.duration(s)))),
-            );
+            facts.extend(timings.into_iter().filter_map(|(label, secs)| secs.map(|s| (label, lang.duration(s)))));
             facts.extend(f.by_status.iter().map(|(k, v)| (k.clone(), lang.count(*v))));
             let (created, closed) = (lang.count(f.created), lang.count(f.closed));
             Message {
                 lang,
                 subject: heading.clone(),
                 heading,
-                summary: tr!(
-                    lang,
-                    "{created} created, {closed} closed",
-                    "{created} créés, {closed} fermés"
-                ),
+                summary: tr!(lang, "{created} created, {closed} closed", "{created} créés, {closed} fermés"),
                 paragraphs: vec![],
                 quote: None,
                 facts,
@@ -475,14 +346,8 @@ fn ticket_message(
     mut facts: Vec<(String, String)>,
     quote: Option<String>,
 ) -> Message {
-    facts.push((
-        tr!(lang, "Status", "Statut"),
-        lang.status(t.status).to_owned(),
-    ));
-    facts.push((
-        tr!(lang, "Priority", "Priorité"),
-        lang.priority(t.priority).to_owned(),
-    ));
+    facts.push((tr!(lang, "Status", "Statut"), lang.status(t.status).to_owned()));
+    facts.push((tr!(lang, "Priority", "Priorité"), lang.priority(t.priority).to_owned()));
     if let Some(assignee) = &t.assignee {
         facts.push((tr!(lang, "Assignee", "Assigné à"), assignee.name.clone()));
     }
@@ -491,26 +356,12 @@ fn ticket_message(
     }
     let n = t.number;
     let why = match to.audience {
-        Audience::Requester => tr!(
-            lang,
-            "you asked for ticket #{n}",
-            "vous avez ouvert le ticket n°{n}"
-        ),
-        Audience::Assignee => tr!(
-            lang,
-            "ticket #{n} is assigned to you",
-            "le ticket n°{n} vous est assigné"
-        ),
-        Audience::PreviousAssignee => tr!(
-            lang,
-            "ticket #{n} was assigned to you",
-            "le ticket n°{n} vous était assigné"
-        ),
-        _ => tr!(
-            lang,
-            "you follow ticket #{n}",
-            "vous suivez le ticket n°{n}"
-        ),
+        Audience::Requester => tr!(lang, "you asked for ticket #{n}", "vous avez ouvert le ticket n°{n}"),
+        Audience::Assignee => tr!(lang, "ticket #{n} is assigned to you", "le ticket n°{n} vous est assigné"),
+        Audience::PreviousAssignee => {
+            tr!(lang, "ticket #{n} was assigned to you", "le ticket n°{n} vous était assigné")
+        }
+        _ => tr!(lang, "you follow ticket #{n}", "vous suivez le ticket n°{n}"),
     };
     Message {
         lang,
@@ -520,15 +371,8 @@ fn ticket_message(
         paragraphs: vec![tr!(lang, "Ticket #{n}: {}", "Ticket n°{n} : {}", t.subject)],
         quote,
         facts,
-        action: Some(Action {
-            label: tr!(lang, "View ticket #{n}", "Voir le ticket n°{n}"),
-            url: site.ticket_url(t),
-        }),
-        footer: tr!(
-            lang,
-            "You receive this email because {why}.",
-            "Vous recevez cet e-mail parce que {why}."
-        ),
+        action: Some(Action { label: tr!(lang, "View ticket #{n}", "Voir le ticket n°{n}"), url: site.ticket_url(t) }),
+        footer: tr!(lang, "You receive this email because {why}.", "Vous recevez cet e-mail parce que {why}."),
     }
 }
 
@@ -564,17 +408,11 @@ mod tests {
     use crate::recipients::recipients;
 
     fn site() -> Site {
-        Site {
-            app_url: "https://help.example.com".into(),
-            product: "Helpdesk".into(),
-        }
+        Site { app_url: "https://help.example.com".into(), product: "Helpdesk".into() }
     }
 
     fn job(t: JobType) -> Job {
-        fixtures::one_of_each()
-            .into_iter()
-            .find(|j| j.job_type() == t)
-            .unwrap()
+        fixtures::one_of_each().into_iter().find(|j| j.job_type() == t).unwrap()
     }
 
     #[test]
@@ -590,11 +428,7 @@ mod tests {
                         "{}",
                         job.job_type()
                     );
-                    assert!(
-                        m.action.is_some_and(|a| a.url.starts_with("http")),
-                        "{} has no link",
-                        job.job_type()
-                    );
+                    assert!(m.action.is_some_and(|a| a.url.starts_with("http")), "{} has no link", job.job_type());
                 }
             }
         }
@@ -606,10 +440,7 @@ mod tests {
         let mut to = recipients(&job.payload).remove(0);
         to.user.locale = "fr-CA".into();
         let m = compose(&job, &to, &site());
-        assert_eq!(
-            m.subject,
-            "[n°1042] Ticket qui vous est assigné : Printer on fire"
-        );
+        assert_eq!(m.subject, "[n°1042] Ticket qui vous est assigné : Printer on fire");
         assert_eq!(m.facts[0], ("Statut".to_owned(), "Ouvert".to_owned()));
     }
 
@@ -618,19 +449,13 @@ mod tests {
         let job = job(JobType::TicketAssigned);
         let mut to = recipients(&job.payload).remove(0);
         to.user.locale = "de".into();
-        assert_eq!(
-            compose(&job, &to, &site()).subject,
-            "[#1042] Assigned to you: Printer on fire"
-        );
+        assert_eq!(compose(&job, &to, &site()).subject, "[#1042] Assigned to you: Printer on fire");
     }
 
     #[test]
     fn ticket_link_encodes_the_id() {
         let mut t = fixtures::ticket(1);
         t.id = "a/b?c=<d>".into();
-        assert_eq!(
-            site().ticket_url(&t),
-            "https://help.example.com/tickets/a%2Fb%3Fc%3D%3Cd%3E"
-        );
+        assert_eq!(site().ticket_url(&t), "https://help.example.com/tickets/a%2Fb%3Fc%3D%3Cd%3E");
     }
 }

@@ -34,12 +34,7 @@ pub struct Notifier<M, D, N> {
 
 impl<M: Mailer, D: DeliveryLog, N: NotificationStore> Notifier<M, D, N> {
     pub fn new(mailer: M, deliveries: D, inbox: N, settings: Settings) -> Self {
-        Self {
-            mailer,
-            deliveries,
-            inbox,
-            settings,
-        }
+        Self { mailer, deliveries, inbox, settings }
     }
 
     pub fn mailer(&self) -> &M {
@@ -61,93 +56,50 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore> Notifier<M, D, N> {
         planned: &Planned,
         channel: Channel,
     ) -> Result<(), DeliveryError> {
-        let key = DeliveryKey {
-            job_id: job.id.clone(),
-            recipient_id: planned.recipient.user.id.clone(),
-            channel,
-        };
+        let key = DeliveryKey { job_id: job.id.clone(), recipient_id: planned.recipient.user.id.clone(), channel };
         match channel {
             Channel::Email => self.email(job, ctx, planned, &key).await,
             Channel::InApp => self.in_app(job, ctx, planned, &key).await,
         }
     }
 
-    async fn email(
-        &self,
-        job: &Job,
-        ctx: &JobContext,
-        p: &Planned,
-        key: &DeliveryKey,
-    ) -> Result<(), DeliveryError> {
+    async fn email(&self, job: &Job, ctx: &JobContext, p: &Planned, key: &DeliveryKey) -> Result<(), DeliveryError> {
         let user = &p.recipient.user;
         let job_type = job.job_type().wire_name();
-        match self
-            .deliveries
-            .claim(key, job_type, &ctx.attempt, ctx.now, self.settings.lease)
-            .await?
-        {
+        match self.deliveries.claim(key, job_type, &ctx.attempt, ctx.now, self.settings.lease).await? {
             Claim::Acquired => {}
             Claim::AlreadySent => return Ok(()),
             Claim::InFlight => {
-                return Err(DeliveryError::InFlight {
-                    channel: key.channel,
-                    recipient: user.id.clone(),
-                });
+                return Err(DeliveryError::InFlight { channel: key.channel, recipient: user.id.clone() });
             }
             Claim::Refused { error } => {
-                return Err(DeliveryError::Refused {
-                    to: user.email.clone(),
-                    error,
-                });
+                return Err(DeliveryError::Refused { to: user.email.clone(), error });
             }
         }
-        let Some(email) = Email::new(
-            &self.settings.sender,
-            &user.email,
-            &p.message.subject,
-            p.html.clone(),
-            p.text.clone(),
-        ) else {
-            let err = DeliveryError::Unaddressable {
-                recipient: user.id.clone(),
-                to: user.email.clone(),
-            };
-            self.deliveries
-                .mark_failed(key, &ctx.attempt, &err.to_string(), true, ctx.now)
-                .await?;
+        let Some(email) =
+            Email::new(&self.settings.sender, &user.email, &p.message.subject, p.html.clone(), p.text.clone())
+        else {
+            let err = DeliveryError::Unaddressable { recipient: user.id.clone(), to: user.email.clone() };
+            self.deliveries.mark_failed(key, &ctx.attempt, &err.to_string(), true, ctx.now).await?;
             return Err(err);
         };
         match self.mailer.send(&email).await {
             Ok(provider_id) => {
-                self.deliveries
-                    .mark_sent(key, job_type, &ctx.attempt, Some(&provider_id), ctx.now)
-                    .await?;
+                self.deliveries.mark_sent(key, job_type, &ctx.attempt, Some(&provider_id), ctx.now).await?;
                 Ok(())
             }
             Err(err) => {
-                let permanent = deskbell_runtime::Classify::kind(&err)
-                    == deskbell_runtime::ErrorKind::Permanent;
-                self.deliveries
-                    .mark_failed(key, &ctx.attempt, &err.to_string(), permanent, ctx.now)
-                    .await?;
+                let permanent = deskbell_runtime::Classify::kind(&err) == deskbell_runtime::ErrorKind::Permanent;
+                self.deliveries.mark_failed(key, &ctx.attempt, &err.to_string(), permanent, ctx.now).await?;
                 Err(err.into())
             }
         }
     }
 
     /// The store itself is idempotent (same job and user, same id): no claim needed.
-    async fn in_app(
-        &self,
-        job: &Job,
-        ctx: &JobContext,
-        p: &Planned,
-        key: &DeliveryKey,
-    ) -> Result<(), DeliveryError> {
+    async fn in_app(&self, job: &Job, ctx: &JobContext, p: &Planned, key: &DeliveryKey) -> Result<(), DeliveryError> {
         let m = &p.message;
-        let link = m
-            .action
-            .as_ref()
-            .map_or_else(|| self.settings.site.app_url.clone(), |a| a.url.clone());
+        let link = m.action.as_ref().map_or_else(|| self.settings.site.app_url.clone(), |a| a.url.clone());
         let notification = Notification::new(
             &p.recipient.user.id,
             &job.id,
@@ -159,9 +111,7 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore> Notifier<M, D, N> {
             self.settings.notification_ttl,
         );
         self.inbox.store(&notification).await?;
-        self.deliveries
-            .mark_sent(key, job.job_type().wire_name(), &ctx.attempt, None, ctx.now)
-            .await?;
+        self.deliveries.mark_sent(key, job.job_type().wire_name(), &ctx.attempt, None, ctx.now).await?;
         Ok(())
     }
 }
@@ -171,18 +121,11 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore> JobHandler for Notifier<M,
 
     async fn handle(&self, job: &Job, ctx: &JobContext) -> Result<(), NotifyError> {
         let planned = plan(job, &self.settings.site)?;
-        let deliveries = planned
-            .iter()
-            .flat_map(|p| p.recipient.channels.iter().map(move |c| (p, *c)));
-        let results =
-            join_all(deliveries.map(|(p, channel)| self.deliver(job, ctx, p, channel))).await;
+        let deliveries = planned.iter().flat_map(|p| p.recipient.channels.iter().map(move |c| (p, *c)));
+        let results = join_all(deliveries.map(|(p, channel)| self.deliver(job, ctx, p, channel))).await;
         let total = results.len();
         let errors: Vec<DeliveryError> = results.into_iter().filter_map(Result::err).collect();
         tracing::info!(deliveries = total, failed = errors.len(), "deliveries done");
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(NotifyError::Deliveries { total, errors })
-        }
+        if errors.is_empty() { Ok(()) } else { Err(NotifyError::Deliveries { total, errors }) }
     }
 }

@@ -20,22 +20,14 @@ pub struct Planned {
 /// queue, and refusing it sends it to the DLQ with that reason rather than dropping it.
 pub fn plan(job: &Job, site: &Site) -> Result<Vec<Planned>, NotifyError> {
     if let Payload::ReportRequested(_) = job.payload {
-        return Err(NotifyError::WrongQueue {
-            job_type: job.job_type().wire_name(),
-            function: "report",
-        });
+        return Err(NotifyError::WrongQueue { job_type: job.job_type().wire_name(), function: "report" });
     }
     Ok(recipients(&job.payload)
         .into_iter()
         .map(|recipient| {
             let message = compose(job, &recipient, site);
             let (html, text) = (render::html(&message), render::text(&message));
-            Planned {
-                recipient,
-                message,
-                html,
-                text,
-            }
+            Planned { recipient, message, html, text }
         })
         .collect())
 }

@@ -38,20 +38,13 @@ struct List<'a> {
 
 impl<'a> List<'a> {
     fn new(actor: Option<&'a User>) -> Self {
-        Self {
-            actor,
-            out: Vec::new(),
-        }
+        Self { actor, out: Vec::new() }
     }
 
     fn add(&mut self, user: &User, audience: Audience, channels: &'static [Channel]) {
         let is_actor = self.actor.is_some_and(|a| a.id == user.id);
         if !is_actor && !self.out.iter().any(|r| r.user.id == user.id) {
-            self.out.push(Recipient {
-                user: user.clone(),
-                audience,
-                channels,
-            });
+            self.out.push(Recipient { user: user.clone(), audience, channels });
         }
     }
 
@@ -131,11 +124,7 @@ pub fn recipients(payload: &Payload) -> Vec<Recipient> {
 /// The account holder hears about their own account even when they triggered it (a
 /// password reset is always asked for by its actor).
 fn account(user: &User, channels: &'static [Channel]) -> Recipient {
-    Recipient {
-        user: user.clone(),
-        audience: Audience::AccountHolder,
-        channels,
-    }
+    Recipient { user: user.clone(), audience: Audience::AccountHolder, channels }
 }
 
 fn admins(users: &[User]) -> Vec<Recipient> {
@@ -155,11 +144,7 @@ mod tests {
     use super::*;
 
     fn payload(t: JobType) -> Payload {
-        fixtures::one_of_each()
-            .into_iter()
-            .find(|j| j.job_type() == t)
-            .unwrap()
-            .payload
+        fixtures::one_of_each().into_iter().find(|j| j.job_type() == t).unwrap().payload
     }
 
     fn ids(list: &[Recipient]) -> Vec<&str> {
@@ -169,22 +154,13 @@ mod tests {
     #[test]
     fn requester_who_opened_the_ticket_is_not_told() {
         // Fixture: the requester (cust) is the actor.
-        assert_eq!(
-            ids(&recipients(&payload(JobType::TicketCreated))),
-            vec!["agent"]
-        );
+        assert_eq!(ids(&recipients(&payload(JobType::TicketCreated))), vec!["agent"]);
     }
 
     #[test]
     fn reassignment_tells_new_and_previous_assignee_and_watchers_once() {
-        let Payload::TicketAssigned(mut p) = payload(JobType::TicketAssigned) else {
-            unreachable!()
-        };
-        p.ticket.watchers = vec![
-            user("w1", Role::Agent),
-            user("agent", Role::Agent),
-            user("w1", Role::Agent),
-        ];
+        let Payload::TicketAssigned(mut p) = payload(JobType::TicketAssigned) else { unreachable!() };
+        p.ticket.watchers = vec![user("w1", Role::Agent), user("agent", Role::Agent), user("w1", Role::Agent)];
         let list = recipients(&Payload::TicketAssigned(p));
         assert_eq!(ids(&list), vec!["agent", "agent2", "w1"]);
         assert_eq!(list[1].audience, Audience::PreviousAssignee);
@@ -192,15 +168,10 @@ mod tests {
 
     #[test]
     fn internal_comment_reaches_staff_only() {
-        let Payload::CommentCreated(mut p) = payload(JobType::CommentCreated) else {
-            unreachable!()
-        };
+        let Payload::CommentCreated(mut p) = payload(JobType::CommentCreated) else { unreachable!() };
         p.comment.internal = true;
         p.actor = user("boss", Role::Admin);
-        p.ticket.watchers = vec![
-            user("cust-colleague", Role::Customer),
-            user("w-agent", Role::Agent),
-        ];
+        p.ticket.watchers = vec![user("cust-colleague", Role::Customer), user("w-agent", Role::Agent)];
         p.ticket.requester.role = Role::Agent; // even a staff requester: internal notes skip the requester
         let list = recipients(&Payload::CommentCreated(p));
         assert_eq!(ids(&list), vec!["agent", "w-agent"]);
@@ -225,10 +196,7 @@ mod tests {
     }
 
     fn any_user() -> impl Strategy<Value = User> {
-        (
-            "[a-e]",
-            prop_oneof![Just(Role::Customer), Just(Role::Agent), Just(Role::Admin)],
-        )
+        ("[a-e]", prop_oneof![Just(Role::Customer), Just(Role::Agent), Just(Role::Admin)])
             .prop_map(|(id, role)| user(&id, role))
     }
 

@@ -73,12 +73,7 @@ pub fn text(m: &Message) -> String {
         }
         out.push('\n');
     }
-    let width = m
-        .facts
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = m.facts.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
     for (label, value) in &m.facts {
         out.push_str(&format!("{label:<width$}  {value}\n"));
     }
@@ -109,10 +104,7 @@ mod tests {
             paragraphs: vec!["Ticket #1: <script>alert(1)</script>".into()],
             quote: Some("a & b \"quoted\" </blockquote><b>bold</b>".into()),
             facts: vec![("Company".into(), "<i>ACME</i>".into())],
-            action: Some(Action {
-                label: "View".into(),
-                url: "https://x.io/t/1?a=1&b=\"2\"".into(),
-            }),
+            action: Some(Action { label: "View".into(), url: "https://x.io/t/1?a=1&b=\"2\"".into() }),
             footer: "why".into(),
         }
     }

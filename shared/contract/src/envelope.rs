@@ -25,12 +25,7 @@ pub struct Job {
 impl Job {
     /// A version-1 job.
     pub fn new(id: impl Into<String>, occurred_at: DateTime<Utc>, payload: Payload) -> Self {
-        Self {
-            id: id.into(),
-            version: 1,
-            occurred_at,
-            payload,
-        }
+        Self { id: id.into(), version: 1, occurred_at, payload }
     }
 
     pub fn job_type(&self) -> JobType {
@@ -81,14 +76,11 @@ struct RawEnvelope {
 /// Errors are permanent and name the field at fault (`data.ticket.requester.email`).
 pub fn decode(body: &str) -> Result<Job, DecodeError> {
     if body.len() > MAX_BODY_BYTES {
-        return Err(DecodeError::TooLarge {
-            size: body.len(),
-            limit: MAX_BODY_BYTES,
-        });
+        return Err(DecodeError::TooLarge { size: body.len(), limit: MAX_BODY_BYTES });
     }
     let mut de = serde_json::Deserializer::from_str(body);
-    let raw: RawEnvelope = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| DecodeError::from_serde("", e.path(), e.inner()))?;
+    let raw: RawEnvelope =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| DecodeError::from_serde("", e.path(), e.inner()))?;
     de.end().map_err(|e| DecodeError::NotJson {
         message: "trailing characters after the envelope".into(),
         line: e.line(),
@@ -96,35 +88,24 @@ pub fn decode(body: &str) -> Result<Job, DecodeError> {
     })?;
 
     Field::root("").key("id", &raw.id)?;
-    let job_type = JobType::from_wire(&raw.job_type).ok_or_else(|| DecodeError::UnknownType {
-        found: truncate(&raw.job_type, 64),
-    })?;
+    let job_type = JobType::from_wire(&raw.job_type)
+        .ok_or_else(|| DecodeError::UnknownType { found: truncate(&raw.job_type, 64) })?;
     let supported = job_type.supported_versions();
     if !supported.contains(&raw.version) {
         return Err(DecodeError::UnsupportedVersion {
             job_type: job_type.wire_name().to_owned(),
             version: raw.version,
-            supported: supported
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
+            supported: supported.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
         });
     }
     let payload = decode_payload(job_type, raw.data)?;
     payload.check(&Field::root("data"))?;
-    Ok(Job {
-        id: raw.id,
-        version: raw.version,
-        occurred_at: raw.occurred_at,
-        payload,
-    })
+    Ok(Job { id: raw.id, version: raw.version, occurred_at: raw.occurred_at, payload })
 }
 
 fn decode_payload(job_type: JobType, data: serde_json::Value) -> Result<Payload, DecodeError> {
     fn typed<T: DeserializeOwned>(data: serde_json::Value) -> Result<T, DecodeError> {
-        serde_path_to_error::deserialize(data)
-            .map_err(|e| DecodeError::from_serde("data", e.path(), e.inner()))
+        serde_path_to_error::deserialize(data).map_err(|e| DecodeError::from_serde("data", e.path(), e.inner()))
     }
     Ok(match job_type {
         JobType::TicketCreated => Payload::TicketCreated(typed(data)?),

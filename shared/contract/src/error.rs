@@ -8,11 +8,7 @@ pub enum DecodeError {
     #[error("body is {size} bytes, over the {limit}-byte limit")]
     TooLarge { size: usize, limit: usize },
     #[error("body is not JSON: {message} (line {line}, column {column})")]
-    NotJson {
-        message: String,
-        line: usize,
-        column: usize,
-    },
+    NotJson { message: String, line: usize, column: usize },
     #[error("missing field {field}")]
     MissingField { field: String },
     #[error("invalid field {field}: {message}")]
@@ -20,11 +16,7 @@ pub enum DecodeError {
     #[error("unknown job type {found:?}")]
     UnknownType { found: String },
     #[error("unsupported version {version} of {job_type} (supported: {supported})")]
-    UnsupportedVersion {
-        job_type: String,
-        version: u32,
-        supported: String,
-    },
+    UnsupportedVersion { job_type: String, version: u32, supported: String },
 }
 
 impl DecodeError {
@@ -39,39 +31,22 @@ impl DecodeError {
     }
 
     pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::InvalidField {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self::InvalidField { field: field.into(), message: message.into() }
     }
 
     /// Turns a serde error at `path` (relative to `prefix`) into a field-naming error.
-    pub(crate) fn from_serde(
-        prefix: &str,
-        path: &serde_path_to_error::Path,
-        err: &serde_json::Error,
-    ) -> Self {
+    pub(crate) fn from_serde(prefix: &str, path: &serde_path_to_error::Path, err: &serde_json::Error) -> Self {
         let message = err.to_string();
         let message = strip_position(&message);
         let mut field = join(prefix, &path.to_string());
-        if let Some(missing) = message
-            .strip_prefix("missing field `")
-            .and_then(|m| m.split('`').next())
-        {
+        if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
             field = join(&field, missing);
             return Self::MissingField { field };
         }
         if err.is_syntax() || err.is_eof() {
-            return Self::NotJson {
-                message: message.to_owned(),
-                line: err.line(),
-                column: err.column(),
-            };
+            return Self::NotJson { message: message.to_owned(), line: err.line(), column: err.column() };
         }
-        Self::InvalidField {
-            field,
-            message: message.to_owned(),
-        }
+        Self::InvalidField { field, message: message.to_owned() }
     }
 }
 

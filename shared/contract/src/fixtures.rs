@@ -6,20 +6,12 @@ use crate::*;
 
 /// 2026-11-24T10:00:00Z, the instant fixtures happen at.
 pub fn at() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0)
-        .single()
-        .unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).single().unwrap_or_default()
 }
 
 /// A user `id` with address `id@domain`.
 pub fn user_at(id: &str, role: Role, domain: &str) -> User {
-    User {
-        id: id.into(),
-        email: format!("{id}@{domain}"),
-        name: format!("User {id}"),
-        locale: "en".into(),
-        role,
-    }
+    User { id: id.into(), email: format!("{id}@{domain}"), name: format!("User {id}"), locale: "en".into(), role }
 }
 
 /// A user `id` with address `id@example.com`.
@@ -38,10 +30,7 @@ pub fn ticket(number: u64) -> Ticket {
         requester: user("cust", Role::Customer),
         assignee: Some(user("agent", Role::Agent)),
         watchers: vec![],
-        company: Some(Company {
-            id: "acme".into(),
-            name: "ACME".into(),
-        }),
+        company: Some(Company { id: "acme".into(), name: "ACME".into() }),
         created_at: at(),
         updated_at: at(),
         first_response_at: None,
@@ -61,10 +50,7 @@ pub fn one_of_each() -> Vec<Job> {
     let admin = user("admin", Role::Admin);
     let agent = user("agent", Role::Agent);
     let payloads = vec![
-        Payload::TicketCreated(TicketCreated {
-            ticket: t.clone(),
-            actor: t.requester.clone(),
-        }),
+        Payload::TicketCreated(TicketCreated { ticket: t.clone(), actor: t.requester.clone() }),
         Payload::TicketUpdated(TicketUpdated {
             ticket: t.clone(),
             actor: agent.clone(),
@@ -80,11 +66,7 @@ pub fn one_of_each() -> Vec<Job> {
             previous_assignee: Some(user("agent2", Role::Agent)),
         }),
         Payload::TicketStatusChanged(TicketStatusChanged {
-            ticket: Ticket {
-                status: Status::Closed,
-                resolved_at: Some(at()),
-                ..t.clone()
-            },
+            ticket: Ticket { status: Status::Closed, resolved_at: Some(at()), ..t.clone() },
             actor: agent.clone(),
             from: Status::Open,
             to: Status::Closed,
@@ -92,15 +74,9 @@ pub fn one_of_each() -> Vec<Job> {
         Payload::CommentCreated(CommentCreated {
             ticket: t.clone(),
             actor: agent.clone(),
-            comment: Comment {
-                id: "c-1".into(),
-                body: "Have you tried turning it off?".into(),
-                internal: false,
-            },
+            comment: Comment { id: "c-1".into(), body: "Have you tried turning it off?".into(), internal: false },
         }),
-        Payload::UserWelcome(UserWelcome {
-            user: user("newbie", Role::Customer),
-        }),
+        Payload::UserWelcome(UserWelcome { user: user("newbie", Role::Customer) }),
         Payload::UserActivation(UserActivation {
             user: user("newbie", Role::Customer),
             activation_url: "https://help.example.com/activate?token=abc".into(),
@@ -145,17 +121,8 @@ pub fn one_of_each() -> Vec<Job> {
             period_start: at() - chrono::Duration::days(1),
             period_end: at(),
             recipients: vec![admin],
-            figures: StatsFigures {
-                created: 5,
-                closed: 3,
-                backlog: 12,
-                ..StatsFigures::default()
-            },
+            figures: StatsFigures { created: 5, closed: 3, backlog: 12, ..StatsFigures::default() },
         }),
     ];
-    payloads
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| job(&format!("job-{i}"), p))
-        .collect()
+    payloads.into_iter().enumerate().map(|(i, p)| job(&format!("job-{i}"), p)).collect()
 }

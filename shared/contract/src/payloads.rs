@@ -374,13 +374,7 @@ impl Check for ReportRequested {
 
 impl Check for ReportFilters {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
-        ordered(
-            at,
-            "created_to",
-            self.created_from,
-            self.created_to,
-            "created_from",
-        )?;
+        ordered(at, "created_to", self.created_from, self.created_to, "created_from")?;
         for (i, company) in self.companies.iter().enumerate() {
             at.key(&format!("companies[{i}]"), company)?;
         }
@@ -401,13 +395,7 @@ impl Check for StatsDigest {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
         non_empty(at, "recipients", &self.recipients)?;
         at.each("recipients", &self.recipients)?;
-        ordered(
-            at,
-            "period_end",
-            self.period_start,
-            self.period_end,
-            "period_start",
-        )
+        ordered(at, "period_end", self.period_start, self.period_end, "period_start")
     }
 }
 
@@ -426,10 +414,7 @@ fn ordered(
     start_name: &str,
 ) -> Result<(), DecodeError> {
     if end < start {
-        return Err(DecodeError::invalid(
-            at.child(name),
-            format!("is before {start_name}"),
-        ));
+        return Err(DecodeError::invalid(at.child(name), format!("is before {start_name}")));
     }
     Ok(())
 }

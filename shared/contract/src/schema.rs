@@ -14,10 +14,8 @@ const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// Every schema file: (path below `schema/`, content).
 pub fn files() -> Vec<(String, Value)> {
-    let mut files: Vec<(String, Value)> = JobType::ALL
-        .iter()
-        .map(|t| (format!("v1/{}.json", t.wire_name()), envelope_for(*t)))
-        .collect();
+    let mut files: Vec<(String, Value)> =
+        JobType::ALL.iter().map(|t| (format!("v1/{}.json", t.wire_name()), envelope_for(*t))).collect();
     files.push(("v1/envelope.json".to_owned(), any_envelope()));
     files
 }
@@ -28,10 +26,7 @@ pub fn envelope_for(job_type: JobType) -> Value {
     let mut schema = envelope_object(job_type, data);
     if let Some(obj) = schema.as_object_mut() {
         obj.insert("$schema".into(), json!(DRAFT));
-        obj.insert(
-            "title".into(),
-            json!(format!("deskbell job {} v1", job_type.wire_name())),
-        );
+        obj.insert("title".into(), json!(format!("deskbell job {} v1", job_type.wire_name())));
         obj.insert("$defs".into(), Value::Object(std::mem::take(&mut defs)));
     }
     schema
@@ -145,18 +140,13 @@ mod tests {
             let own = jsonschema::validator_for(&envelope_for(job.job_type())).unwrap();
             let errors: Vec<String> = own.iter_errors(&body).map(|e| e.to_string()).collect();
             assert!(errors.is_empty(), "{}: {errors:?}", job.job_type());
-            assert!(
-                any.is_valid(&body),
-                "{} not valid against envelope.json",
-                job.job_type()
-            );
+            assert!(any.is_valid(&body), "{} not valid against envelope.json", job.job_type());
         }
     }
 
     #[test]
     fn schema_rejects_a_wrong_type_in_data() {
-        let mut body: Value =
-            serde_json::from_str(&crate::fixtures::one_of_each()[2].to_body()).unwrap();
+        let mut body: Value = serde_json::from_str(&crate::fixtures::one_of_each()[2].to_body()).unwrap();
         body["data"]["ticket"]["number"] = json!("not a number");
         let own = jsonschema::validator_for(&envelope_for(JobType::TicketAssigned)).unwrap();
         assert!(!own.is_valid(&body));

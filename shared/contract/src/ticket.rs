@@ -40,9 +40,7 @@ pub struct Ticket {
 }
 
 /// Where a ticket is in its life.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     New,
@@ -55,14 +53,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in life order.
-    pub const ALL: [Status; 6] = [
-        Self::New,
-        Self::Open,
-        Self::Pending,
-        Self::OnHold,
-        Self::Solved,
-        Self::Closed,
-    ];
+    pub const ALL: [Status; 6] = [Self::New, Self::Open, Self::Pending, Self::OnHold, Self::Solved, Self::Closed];
 
     /// The wire name (`on_hold`).
     pub const fn as_str(self) -> &'static str {
@@ -83,9 +74,7 @@ impl Status {
 }
 
 /// How urgent a ticket is.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,

@@ -21,11 +21,7 @@ impl Field {
     }
 
     fn path(&self, name: &str) -> String {
-        if self.0.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{}.{name}", self.0)
-        }
+        if self.0.is_empty() { name.to_owned() } else { format!("{}.{name}", self.0) }
     }
 
     fn fail(&self, name: &str, message: impl Into<String>) -> Result<(), DecodeError> {
@@ -37,10 +33,7 @@ impl Field {
     }
 
     pub(crate) fn each<T: Check>(&self, name: &str, values: &[T]) -> Result<(), DecodeError> {
-        values
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, v)| v.check(&Field(format!("{}[{i}]", self.path(name)))))
+        values.iter().enumerate().try_for_each(|(i, v)| v.check(&Field(format!("{}[{i}]", self.path(name)))))
     }
 
     /// An identifier: 1–128 characters, no control characters.
@@ -58,12 +51,7 @@ impl Field {
     }
 
     /// Free text shown to people: bounded length; any characters (escaped when rendered).
-    pub(crate) fn text(
-        &self,
-        name: &str,
-        value: &str,
-        max_chars: usize,
-    ) -> Result<(), DecodeError> {
+    pub(crate) fn text(&self, name: &str, value: &str, max_chars: usize) -> Result<(), DecodeError> {
         if value.chars().count() > max_chars {
             return self.fail(name, format!("longer than {max_chars} characters"));
         }
@@ -81,14 +69,8 @@ impl Field {
 
     /// A language tag: letters, digits and `-`, at most 35 characters.
     pub(crate) fn locale(&self, name: &str, value: &str) -> Result<(), DecodeError> {
-        let ok = !value.is_empty()
-            && value.len() <= 35
-            && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if ok {
-            Ok(())
-        } else {
-            self.fail(name, "not a language tag (e.g. en, fr-CA)")
-        }
+        let ok = !value.is_empty() && value.len() <= 35 && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if ok { Ok(()) } else { self.fail(name, "not a language tag (e.g. en, fr-CA)") }
     }
 
     /// A link put in an email: absolute http(s), no spaces or control characters.
@@ -100,14 +82,8 @@ impl Field {
         if value.len() > 2048 {
             return self.fail(name, "longer than 2048 bytes");
         }
-        if value
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
-        {
-            return self.fail(
-                name,
-                "contains a space, quote, angle bracket or control character",
-            );
+        if value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') {
+            return self.fail(name, "contains a space, quote, angle bracket or control character");
         }
         Ok(())
     }
@@ -150,11 +126,7 @@ mod tests {
 
     #[test]
     fn accepts_plain_addresses() {
-        for ok in [
-            "ada@example.com",
-            "a.b+tag@mail.example.co.uk",
-            "x_y-z@a-b.io",
-        ] {
+        for ok in ["ada@example.com", "a.b+tag@mail.example.co.uk", "x_y-z@a-b.io"] {
             assert_eq!(email_problem(ok), None, "{ok}");
         }
     }
@@ -178,10 +150,7 @@ mod tests {
     #[test]
     fn link_must_be_http_without_quotes() {
         let at = Field::root("data");
-        assert!(
-            at.link("url", "https://help.example.com/reset?t=abc")
-                .is_ok()
-        );
+        assert!(at.link("url", "https://help.example.com/reset?t=abc").is_ok());
         let err = at.link("url", "javascript:alert(1)").unwrap_err();
         assert_eq!(err.field(), Some("data.url"));
         assert!(at.link("url", "https://x.io/\"onmouseover=").is_err());

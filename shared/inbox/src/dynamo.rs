@@ -20,10 +20,7 @@ pub struct DynamoInbox {
 
 impl DynamoInbox {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self {
-            client,
-            table: table.into(),
-        }
+        Self { client, table: table.into() }
     }
 
     fn error<E: ProvideErrorMetadata + std::error::Error>(
@@ -31,12 +28,7 @@ impl DynamoInbox {
         operation: &'static str,
         err: &SdkError<E, Response>,
     ) -> InboxError {
-        InboxError {
-            table: self.table.clone(),
-            operation,
-            message: sdk_error_text(err),
-            kind: sdk_error_kind(err),
-        }
+        InboxError { table: self.table.clone(), operation, message: sdk_error_text(err), kind: sdk_error_kind(err) }
     }
 }
 
@@ -55,25 +47,14 @@ fn item_of(n: &Notification) -> HashMap<String, AttributeValue> {
         ("link".to_owned(), s(&n.link)),
         ("created_at".to_owned(), s(&n.created_at.to_rfc3339())),
         ("read".to_owned(), AttributeValue::Bool(n.read)),
-        (
-            "expires_at".to_owned(),
-            AttributeValue::N(n.expires_at.timestamp().to_string()),
-        ),
+        ("expires_at".to_owned(), AttributeValue::N(n.expires_at.timestamp().to_string())),
     ])
 }
 
 fn notification_of(item: &HashMap<String, AttributeValue>) -> Notification {
-    let text = |name: &str| {
-        item.get(name)
-            .and_then(|v| v.as_s().ok())
-            .cloned()
-            .unwrap_or_default()
-    };
-    let time = |name: &str| {
-        DateTime::parse_from_rfc3339(&text(name))
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default()
-    };
+    let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+    let time =
+        |name: &str| DateTime::parse_from_rfc3339(&text(name)).map(|t| t.with_timezone(&Utc)).unwrap_or_default();
     Notification {
         user_id: text("user_id"),
         id: text("id"),
@@ -83,11 +64,7 @@ fn notification_of(item: &HashMap<String, AttributeValue>) -> Notification {
         body: text("body"),
         link: text("link"),
         created_at: time("created_at"),
-        read: item
-            .get("read")
-            .and_then(|v| v.as_bool().ok())
-            .copied()
-            .unwrap_or(false),
+        read: item.get("read").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
         expires_at: item
             .get("expires_at")
             .and_then(|v| v.as_n().ok())
@@ -109,11 +86,7 @@ impl NotificationStore for DynamoInbox {
             .await;
         match result {
             Ok(_) => Ok(Stored::New),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
                 Ok(Stored::Existing)
             }
             Err(err) => Err(self.error("store notification", &err)),

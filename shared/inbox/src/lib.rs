@@ -43,15 +43,9 @@ impl Classify for InboxError {
 /// Where in-app notifications are kept.
 pub trait NotificationStore: Send + Sync {
     /// Stores a notification once: storing the same id again changes nothing.
-    fn store(
-        &self,
-        notification: &Notification,
-    ) -> impl Future<Output = Result<Stored, InboxError>> + Send;
+    fn store(&self, notification: &Notification) -> impl Future<Output = Result<Stored, InboxError>> + Send;
 
     /// A user's most recent notifications, newest first.
-    fn recent(
-        &self,
-        user_id: &str,
-        limit: usize,
-    ) -> impl Future<Output = Result<Vec<Notification>, InboxError>> + Send;
+    fn recent(&self, user_id: &str, limit: usize)
+    -> impl Future<Output = Result<Vec<Notification>, InboxError>> + Send;
 }

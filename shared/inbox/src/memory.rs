@@ -32,12 +32,6 @@ impl NotificationStore for MemoryInbox {
 
     async fn recent(&self, user_id: &str, limit: usize) -> Result<Vec<Notification>, InboxError> {
         let items = self.items.lock().await;
-        Ok(items
-            .values()
-            .rev()
-            .filter(|n| n.user_id == user_id)
-            .take(limit)
-            .cloned()
-            .collect())
+        Ok(items.values().rev().filter(|n| n.user_id == user_id).take(limit).cloned().collect())
     }
 }

@@ -73,14 +73,8 @@ mod tests {
     fn ids_repeat_for_the_same_job_and_user_and_sort_by_time() {
         let t0 = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
         let t1 = t0 + Duration::milliseconds(1);
-        assert_eq!(
-            Notification::id_for("j", "u", t0),
-            Notification::id_for("j", "u", t0)
-        );
-        assert_ne!(
-            Notification::id_for("j", "u", t0),
-            Notification::id_for("j", "v", t0)
-        );
+        assert_eq!(Notification::id_for("j", "u", t0), Notification::id_for("j", "u", t0));
+        assert_ne!(Notification::id_for("j", "u", t0), Notification::id_for("j", "v", t0));
         assert!(Notification::id_for("z", "u", t0) < Notification::id_for("a", "u", t1));
         assert_eq!(Notification::id_for("j", "u", t0).len(), 32);
     }

@@ -16,10 +16,7 @@ const SQS_MAX_VISIBILITY_SECS: u32 = 43_200;
 impl Default for RetryPolicy {
     /// 10 s, 20 s, 40 s ... capped at 15 minutes.
     fn default() -> Self {
-        Self {
-            base_secs: 10,
-            max_secs: 900,
-        }
+        Self { base_secs: 10, max_secs: 900 }
     }
 }
 
@@ -27,11 +24,9 @@ impl RetryPolicy {
     /// The visibility timeout for a record received `receive_count` times; `unit` in `[0, 1)`
     /// picks the jitter (pass a random number).
     pub fn visibility_secs(&self, receive_count: u32, unit: f64) -> i32 {
-        let max = self.max_secs.min(SQS_MAX_VISIBILITY_SECS).max(1);
+        let max = self.max_secs.clamp(1, SQS_MAX_VISIBILITY_SECS);
         let exponent = receive_count.saturating_sub(1).min(31);
-        let delay = u64::from(self.base_secs.max(1))
-            .saturating_mul(1u64 << exponent)
-            .min(u64::from(max));
+        let delay = u64::from(self.base_secs.max(1)).saturating_mul(1u64 << exponent).min(u64::from(max));
         let half = delay / 2;
         let jitter = ((delay - half) as f64 * unit.clamp(0.0, 1.0)).round() as u64;
         i32::try_from(half + jitter).unwrap_or(i32::MAX)

@@ -28,11 +28,7 @@ pub struct JobContext {
 pub trait JobHandler: Send + Sync {
     type Error: Classify + Display + Send;
 
-    fn handle(
-        &self,
-        job: &Job,
-        ctx: &JobContext,
-    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+    fn handle(&self, job: &Job, ctx: &JobContext) -> impl Future<Output = Result<(), Self::Error>> + Send;
 }
 
 /// Gives a [`JobHandler`] the semantics of an SQS batch with `ReportBatchItemFailures`.
@@ -53,12 +49,7 @@ struct Failure {
 impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
     /// A processor running at most `concurrency` records of a batch at once.
     pub fn new(visibility: V, failures: F, policy: RetryPolicy, concurrency: usize) -> Self {
-        Self {
-            visibility,
-            failures,
-            policy,
-            concurrency: concurrency.max(1),
-        }
+        Self { visibility, failures, policy, concurrency: concurrency.max(1) }
     }
 
     /// The failure log, for callers that show failures (tests, tools).
@@ -85,20 +76,13 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
     }
 
     /// Runs one record; `Some(message id)` when it failed.
-    async fn process_record<H: JobHandler>(
-        &self,
-        record: SqsMessage,
-        handler: &H,
-    ) -> Option<String> {
+    async fn process_record<H: JobHandler>(&self, record: SqsMessage, handler: &H) -> Option<String> {
         let Some(message_id) = record.message_id.clone() else {
             tracing::error!("record without messageId: cannot be reported or retried individually");
             return None;
         };
-        let receive_count = record
-            .attributes
-            .get("ApproximateReceiveCount")
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(1u32);
+        let receive_count =
+            record.attributes.get("ApproximateReceiveCount").and_then(|c| c.parse().ok()).unwrap_or(1u32);
         let queue_arn = record.event_source_arn.clone().unwrap_or_default();
         let queue = queue_name(&queue_arn).to_owned();
         let span = tracing::info_span!(
@@ -109,43 +93,22 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
             job_type = field::Empty,
             job_id = field::Empty,
         );
-        let ctx = JobContext {
-            attempt: Attempt {
-                message_id,
-                receive_count,
-            },
-            queue,
-            now: Utc::now(),
-        };
-        let outcome = self
-            .run(record.body.as_deref().unwrap_or_default(), handler, &ctx)
-            .instrument(span.clone())
-            .await;
+        let ctx = JobContext { attempt: Attempt { message_id, receive_count }, queue, now: Utc::now() };
+        let outcome =
+            self.run(record.body.as_deref().unwrap_or_default(), handler, &ctx).instrument(span.clone()).await;
         match outcome {
             Ok(()) => None,
             Err(failure) => {
-                self.fail(&record, &queue_arn, &ctx, failure)
-                    .instrument(span)
-                    .await;
+                self.fail(&record, &queue_arn, &ctx, failure).instrument(span).await;
                 Some(ctx.attempt.message_id)
             }
         }
     }
 
-    async fn run<H: JobHandler>(
-        &self,
-        body: &str,
-        handler: &H,
-        ctx: &JobContext,
-    ) -> Result<(), Failure> {
+    async fn run<H: JobHandler>(&self, body: &str, handler: &H, ctx: &JobContext) -> Result<(), Failure> {
         let job = decode(body).map_err(|e| {
             let (job_id, job_type) = peek(body);
-            Failure {
-                kind: ErrorKind::Permanent,
-                error: e.to_string(),
-                job_id,
-                job_type,
-            }
+            Failure { kind: ErrorKind::Permanent, error: e.to_string(), job_id, job_type }
         })?;
         let span = tracing::Span::current();
         span.record("job_type", job.job_type().wire_name());
@@ -164,9 +127,7 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
     async fn fail(&self, record: &SqsMessage, queue_arn: &str, ctx: &JobContext, failure: Failure) {
         let retry_in = match failure.kind {
             ErrorKind::Permanent => 0,
-            ErrorKind::Transient => self
-                .policy
-                .visibility_secs(ctx.attempt.receive_count, fastrand::f64()),
+            ErrorKind::Transient => self.policy.visibility_secs(ctx.attempt.receive_count, fastrand::f64()),
         };
         tracing::warn!(kind = failure.kind.as_str(), error = %failure.error, retry_in_secs = retry_in, "job failed");
         let entry = FailureRecord {
@@ -184,11 +145,7 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
         }
         match record.receipt_handle.as_deref() {
             Some(receipt) => {
-                if let Err(e) = self
-                    .visibility
-                    .set_timeout(queue_arn, receipt, retry_in)
-                    .await
-                {
+                if let Err(e) = self.visibility.set_timeout(queue_arn, receipt, retry_in).await {
                     tracing::warn!(error = %e, "visibility not changed; the queue's default timeout applies");
                 }
             }

@@ -38,10 +38,7 @@ pub struct SqsVisibility {
 
 impl SqsVisibility {
     pub fn new(client: Client) -> Self {
-        Self {
-            client,
-            urls: Mutex::default(),
-        }
+        Self { client, urls: Mutex::default() }
     }
 
     async fn url(&self, queue_arn: &str) -> Result<String, VisibilityError> {
@@ -52,10 +49,7 @@ impl SqsVisibility {
         let (account, name) = match parts.as_slice() {
             [_, _, _, _, account, name] => (*account, *name),
             _ => {
-                return Err(VisibilityError {
-                    queue: queue_arn.to_owned(),
-                    message: "not an SQS queue ARN".into(),
-                });
+                return Err(VisibilityError { queue: queue_arn.to_owned(), message: "not an SQS queue ARN".into() });
             }
         };
         let out = self
@@ -65,26 +59,15 @@ impl SqsVisibility {
             .queue_owner_aws_account_id(account)
             .send()
             .await
-            .map_err(|e| VisibilityError {
-                queue: name.to_owned(),
-                message: sdk_error_text(&e),
-            })?;
+            .map_err(|e| VisibilityError { queue: name.to_owned(), message: sdk_error_text(&e) })?;
         let url = out.queue_url().unwrap_or_default().to_owned();
-        self.urls
-            .lock()
-            .await
-            .insert(queue_arn.to_owned(), url.clone());
+        self.urls.lock().await.insert(queue_arn.to_owned(), url.clone());
         Ok(url)
     }
 }
 
 impl Visibility for SqsVisibility {
-    async fn set_timeout(
-        &self,
-        queue_arn: &str,
-        receipt_handle: &str,
-        seconds: i32,
-    ) -> Result<(), VisibilityError> {
+    async fn set_timeout(&self, queue_arn: &str, receipt_handle: &str, seconds: i32) -> Result<(), VisibilityError> {
         let url = self.url(queue_arn).await?;
         self.client
             .change_message_visibility()
@@ -93,10 +76,7 @@ impl Visibility for SqsVisibility {
             .visibility_timeout(seconds)
             .send()
             .await
-            .map_err(|e| VisibilityError {
-                queue: queue_name(queue_arn).to_owned(),
-                message: sdk_error_text(&e),
-            })?;
+            .map_err(|e| VisibilityError { queue: queue_name(queue_arn).to_owned(), message: sdk_error_text(&e) })?;
         Ok(())
     }
 }
@@ -114,16 +94,8 @@ impl MemoryVisibility {
 }
 
 impl Visibility for MemoryVisibility {
-    async fn set_timeout(
-        &self,
-        _queue_arn: &str,
-        receipt_handle: &str,
-        seconds: i32,
-    ) -> Result<(), VisibilityError> {
-        self.changes
-            .lock()
-            .await
-            .push((receipt_handle.to_owned(), seconds));
+    async fn set_timeout(&self, _queue_arn: &str, receipt_handle: &str, seconds: i32) -> Result<(), VisibilityError> {
+        self.changes.lock().await.push((receipt_handle.to_owned(), seconds));
         Ok(())
     }
 }

@@ -50,8 +50,7 @@ fn record(message_id: &str, body: String, receive_count: u32) -> SqsMessage {
     m.receipt_handle = Some(format!("rh-{message_id}"));
     m.body = Some(body);
     m.event_source_arn = Some("arn:aws:sqs:eu-west-1:123456789012:deskbell-notifications".into());
-    m.attributes
-        .insert("ApproximateReceiveCount".into(), receive_count.to_string());
+    m.attributes.insert("ApproximateReceiveCount".into(), receive_count.to_string());
     m
 }
 
@@ -68,43 +67,22 @@ fn event(records: Vec<SqsMessage>) -> SqsEvent {
 }
 
 fn processor() -> BatchProcessor<MemoryVisibility, MemoryRecords> {
-    BatchProcessor::new(
-        MemoryVisibility::default(),
-        MemoryRecords::default(),
-        RetryPolicy::default(),
-        4,
-    )
+    BatchProcessor::new(MemoryVisibility::default(), MemoryRecords::default(), RetryPolicy::default(), 4)
 }
 
 #[tokio::test]
 async fn batch_item_failures_name_exactly_the_failed_records() {
     let p = processor();
     let handler = Picky::default();
-    let mut records: Vec<SqsMessage> = (0..7)
-        .map(|i| record(&format!("ok-{i}"), welcome(&format!("good-{i}")), 1))
-        .collect();
+    let mut records: Vec<SqsMessage> =
+        (0..7).map(|i| record(&format!("ok-{i}"), welcome(&format!("good-{i}")), 1)).collect();
     records.push(record("bad-json", "{not json".into(), 1));
-    records.push(record(
-        "bad-type",
-        welcome("x").replace("user.welcome", "user.exploded"),
-        1,
-    ));
-    records.push(record(
-        "bad-field",
-        welcome("y").replace("\"email\":", "\"e-mail\":"),
-        1,
-    ));
+    records.push(record("bad-type", welcome("x").replace("user.welcome", "user.exploded"), 1));
+    records.push(record("bad-field", welcome("y").replace("\"email\":", "\"e-mail\":"), 1));
     let response = p.process(event(records), &handler).await;
 
-    let failed: BTreeSet<_> = response
-        .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.as_str())
-        .collect();
-    assert_eq!(
-        failed,
-        BTreeSet::from(["bad-json", "bad-type", "bad-field"])
-    );
+    let failed: BTreeSet<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    assert_eq!(failed, BTreeSet::from(["bad-json", "bad-type", "bad-field"]));
     assert_eq!(handler.done.lock().unwrap().len(), 7);
 
     let reason = p.failures().get("bad-field").await.unwrap().unwrap();
@@ -126,34 +104,19 @@ async fn permanent_failure_is_released_at_once_transient_waits_by_receive_count(
         record("t4", welcome("transient-4"), 4),
     ];
     p.process(event(records), &Picky::default()).await;
-    let changes: std::collections::HashMap<_, _> =
-        p.visibility().changes().await.into_iter().collect();
+    let changes: std::collections::HashMap<_, _> = p.visibility().changes().await.into_iter().collect();
     assert_eq!(changes["rh-p"], 0);
     assert!((5..=10).contains(&changes["rh-t1"]), "{}", changes["rh-t1"]);
-    assert!(
-        (40..=80).contains(&changes["rh-t4"]),
-        "{}",
-        changes["rh-t4"]
-    );
+    assert!((40..=80).contains(&changes["rh-t4"]), "{}", changes["rh-t4"]);
     let t4 = p.failures().get("t4").await.unwrap().unwrap();
-    assert_eq!(
-        (t4.kind.as_str(), t4.attempt, t4.error.as_str()),
-        ("transient", 4, "picky says transient")
-    );
+    assert_eq!((t4.kind.as_str(), t4.attempt, t4.error.as_str()), ("transient", 4, "picky says transient"));
 }
 
 #[tokio::test]
 async fn successful_batch_reports_no_failures_and_touches_nothing() {
     let p = processor();
-    let response = p
-        .process(
-            event(vec![
-                record("a", welcome("a"), 1),
-                record("b", welcome("b"), 2),
-            ]),
-            &Picky::default(),
-        )
-        .await;
+    let response =
+        p.process(event(vec![record("a", welcome("a"), 1), record("b", welcome("b"), 2)]), &Picky::default()).await;
     assert!(response.batch_item_failures.is_empty());
     assert!(p.visibility().changes().await.is_empty());
     assert!(p.failures().failures().await.is_empty());
@@ -162,15 +125,7 @@ async fn successful_batch_reports_no_failures_and_touches_nothing() {
 #[tokio::test]
 async fn response_serialises_as_lambda_expects() {
     let p = processor();
-    let response = p
-        .process(
-            event(vec![record("m-1", "nope".into(), 1)]),
-            &Picky::default(),
-        )
-        .await;
+    let response = p.process(event(vec![record("m-1", "nope".into(), 1)]), &Picky::default()).await;
     let json = serde_json::to_value(&response).unwrap();
-    assert_eq!(
-        json,
-        serde_json::json!({"batchItemFailures": [{"itemIdentifier": "m-1"}]})
-    );
+    assert_eq!(json, serde_json::json!({"batchItemFailures": [{"itemIdentifier": "m-1"}]}));
 }

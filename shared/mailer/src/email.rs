@@ -17,18 +17,11 @@ pub struct Email {
 impl Email {
     /// Builds an email; `None` when `from` or `to` contains a line break or a second address.
     pub fn new(from: &str, to: &str, subject: &str, html: String, text: String) -> Option<Self> {
-        let header_safe =
-            |s: &str| !s.is_empty() && !s.chars().any(|c| c.is_control() || c == ',' || c == ';');
+        let header_safe = |s: &str| !s.is_empty() && !s.chars().any(|c| c.is_control() || c == ',' || c == ';');
         if !header_safe(from) || !header_safe(to) || to.contains(['<', '>', ' ']) {
             return None;
         }
-        Some(Self {
-            from: from.to_owned(),
-            to: to.to_owned(),
-            subject: single_line(subject, 200),
-            html,
-            text,
-        })
+        Some(Self { from: from.to_owned(), to: to.to_owned(), subject: single_line(subject, 200), html, text })
     }
 
     pub fn from(&self) -> &str {
@@ -60,11 +53,7 @@ pub fn single_line(text: &str, max_chars: usize) -> String {
     let mut count = 0;
     let mut last_space = true;
     for c in text.chars() {
-        let c = if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || c.is_whitespace() {
-            ' '
-        } else {
-            c
-        };
+        let c = if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || c.is_whitespace() { ' ' } else { c };
         if c == ' ' && last_space {
             continue;
         }
@@ -85,59 +74,17 @@ mod tests {
 
     #[test]
     fn subject_with_crlf_stays_on_one_line() {
-        let email = Email::new(
-            "a@b.io",
-            "c@d.io",
-            "Hi\r\nBcc: evil@x.io\u{2028}x",
-            String::new(),
-            String::new(),
-        )
-        .unwrap();
+        let email =
+            Email::new("a@b.io", "c@d.io", "Hi\r\nBcc: evil@x.io\u{2028}x", String::new(), String::new()).unwrap();
         assert_eq!(email.subject(), "Hi Bcc: evil@x.io x");
     }
 
     #[test]
     fn addresses_that_could_carry_headers_are_refused() {
-        assert!(
-            Email::new(
-                "a@b.io",
-                "c@d.io\r\nBcc: e@x.io",
-                "s",
-                String::new(),
-                String::new()
-            )
-            .is_none()
-        );
-        assert!(
-            Email::new(
-                "a@b.io",
-                "c@d.io, e@x.io",
-                "s",
-                String::new(),
-                String::new()
-            )
-            .is_none()
-        );
-        assert!(
-            Email::new(
-                "Desk\n <a@b.io>",
-                "c@d.io",
-                "s",
-                String::new(),
-                String::new()
-            )
-            .is_none()
-        );
-        assert!(
-            Email::new(
-                "Deskbell <a@b.io>",
-                "c@d.io",
-                "s",
-                String::new(),
-                String::new()
-            )
-            .is_some()
-        );
+        assert!(Email::new("a@b.io", "c@d.io\r\nBcc: e@x.io", "s", String::new(), String::new()).is_none());
+        assert!(Email::new("a@b.io", "c@d.io, e@x.io", "s", String::new(), String::new()).is_none());
+        assert!(Email::new("Desk\n <a@b.io>", "c@d.io", "s", String::new(), String::new()).is_none());
+        assert!(Email::new("Deskbell <a@b.io>", "c@d.io", "s", String::new(), String::new()).is_some());
     }
 
     #[test]

@@ -14,10 +14,7 @@ pub struct MemoryMailer {
 impl MemoryMailer {
     /// An outbox that refuses mail to these addresses.
     pub fn rejecting(addresses: &[&str]) -> Self {
-        Self {
-            sent: Mutex::default(),
-            reject: addresses.iter().map(|a| a.to_string()).collect(),
-        }
+        Self { sent: Mutex::default(), reject: addresses.iter().map(|a| a.to_string()).collect() }
     }
 
     /// What was sent so far, in order.
@@ -29,10 +26,7 @@ impl MemoryMailer {
 impl Mailer for MemoryMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         if self.reject.iter().any(|a| a == email.to()) {
-            return Err(MailError::Rejected {
-                to: email.to().to_owned(),
-                reason: "MessageRejected".into(),
-            });
+            return Err(MailError::Rejected { to: email.to().to_owned(), reason: "MessageRejected".into() });
         }
         let mut sent = self.sent.lock().await;
         sent.push(email.clone());

@@ -17,10 +17,7 @@ pub struct SesMailer {
 impl SesMailer {
     /// A mailer; `configuration_set` names the SES configuration set (event publishing) if any.
     pub fn new(client: Client, configuration_set: Option<String>) -> Self {
-        Self {
-            client,
-            configuration_set,
-        }
+        Self { client, configuration_set }
     }
 }
 
@@ -31,14 +28,8 @@ fn utf8(data: &str) -> Option<Content> {
 impl Mailer for SesMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         let to = email.to().to_owned();
-        let body = Body::builder()
-            .set_html(utf8(email.html()))
-            .set_text(utf8(email.text()))
-            .build();
-        let message = Message::builder()
-            .set_subject(utf8(email.subject()))
-            .body(body)
-            .build();
+        let body = Body::builder().set_html(utf8(email.html())).set_text(utf8(email.text())).build();
+        let message = Message::builder().set_subject(utf8(email.subject())).body(body).build();
         let content = EmailContent::builder().simple(message).build();
         let out = self
             .client
@@ -52,14 +43,8 @@ impl Mailer for SesMailer {
             .map_err(|err| {
                 let reason = sdk_error_text(&err);
                 match sdk_error_kind(&err) {
-                    ErrorKind::Permanent => MailError::Rejected {
-                        to: to.clone(),
-                        reason,
-                    },
-                    ErrorKind::Transient => MailError::Unavailable {
-                        to: to.clone(),
-                        reason,
-                    },
+                    ErrorKind::Permanent => MailError::Rejected { to: to.clone(), reason },
+                    ErrorKind::Transient => MailError::Unavailable { to: to.clone(), reason },
                 }
             })?;
         Ok(out.message_id().unwrap_or_default().to_owned())

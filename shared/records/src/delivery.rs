@@ -56,9 +56,7 @@ impl DeliveryStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Sent, Self::Failed]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [Self::Pending, Self::Sent, Self::Failed].into_iter().find(|v| v.as_str() == s)
     }
 }
 
@@ -89,9 +87,7 @@ impl DeliveryRecord {
     pub fn blocks(&self, attempt: &Attempt, now: DateTime<Utc>) -> Option<Claim> {
         match self.status {
             DeliveryStatus::Sent => Some(Claim::AlreadySent),
-            DeliveryStatus::Pending if self.lease_until.is_some_and(|until| until > now) => {
-                Some(Claim::InFlight)
-            }
+            DeliveryStatus::Pending if self.lease_until.is_some_and(|until| until > now) => Some(Claim::InFlight),
             // Refused again only while the same message is still being retried: a copy that an
             // operator redrove starts counting receives afresh, and may try again.
             DeliveryStatus::Failed
@@ -99,9 +95,7 @@ impl DeliveryRecord {
                     && self.attempt.message_id == attempt.message_id
                     && attempt.receive_count > self.attempt.receive_count =>
             {
-                Some(Claim::Refused {
-                    error: self.error.clone().unwrap_or_default(),
-                })
+                Some(Claim::Refused { error: self.error.clone().unwrap_or_default() })
             }
             _ => None,
         }
@@ -164,8 +158,5 @@ pub trait DeliveryLog: Send + Sync {
     ) -> impl Future<Output = Result<(), RecordError>> + Send;
 
     /// The record of one delivery, if any.
-    fn get(
-        &self,
-        key: &DeliveryKey,
-    ) -> impl Future<Output = Result<Option<DeliveryRecord>, RecordError>> + Send;
+    fn get(&self, key: &DeliveryKey) -> impl Future<Output = Result<Option<DeliveryRecord>, RecordError>> + Send;
 }

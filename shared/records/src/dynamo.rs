@@ -24,23 +24,14 @@ pub struct DynamoRecords {
 impl DynamoRecords {
     /// Records in `table`, each kept for `retention` (the TTL DynamoDB expires them by).
     pub fn new(client: Client, table: impl Into<String>, retention: Duration) -> Self {
-        Self {
-            client,
-            table: table.into(),
-            retention,
-        }
+        Self { client, table: table.into(), retention }
     }
 
     fn error<E>(&self, operation: &'static str, err: &SdkError<E, Response>) -> RecordError
     where
         E: ProvideErrorMetadata + std::error::Error,
     {
-        RecordError {
-            table: self.table.clone(),
-            operation,
-            message: sdk_error_text(err),
-            kind: sdk_error_kind(err),
-        }
+        RecordError { table: self.table.clone(), operation, message: sdk_error_text(err), kind: sdk_error_kind(err) }
     }
 
     fn expires_at(&self, now: DateTime<Utc>) -> AttributeValue {
@@ -57,10 +48,7 @@ fn n(v: impl ToString) -> AttributeValue {
 }
 
 fn delivery_pk(key: &DeliveryKey) -> (AttributeValue, AttributeValue) {
-    (
-        s(format!("delivery#{}", key.job_id)),
-        s(format!("{}#{}", key.channel, key.recipient_id)),
-    )
+    (s(format!("delivery#{}", key.job_id)), s(format!("{}#{}", key.channel, key.recipient_id)))
 }
 
 fn failure_pk(message_id: &str) -> (AttributeValue, AttributeValue) {
@@ -72,32 +60,22 @@ fn get_s(item: &Item, name: &str) -> Option<String> {
 }
 
 fn get_n<T: std::str::FromStr>(item: &Item, name: &str) -> Option<T> {
-    item.get(name)
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse().ok())
+    item.get(name).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok())
 }
 
 fn get_time(item: &Item, name: &str) -> Option<DateTime<Utc>> {
-    get_s(item, name)
-        .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
-        .map(|t| t.with_timezone(&Utc))
+    get_s(item, name).and_then(|v| DateTime::parse_from_rfc3339(&v).ok()).map(|t| t.with_timezone(&Utc))
 }
 
 fn delivery_from(key: &DeliveryKey, item: &Item) -> DeliveryRecord {
     DeliveryRecord {
         key: key.clone(),
         job_type: get_s(item, "job_type").unwrap_or_default(),
-        status: get_s(item, "status")
-            .and_then(|v| DeliveryStatus::parse(&v))
-            .unwrap_or(DeliveryStatus::Pending),
+        status: get_s(item, "status").and_then(|v| DeliveryStatus::parse(&v)).unwrap_or(DeliveryStatus::Pending),
         attempts: get_n(item, "attempts").unwrap_or(0),
         provider_id: get_s(item, "provider_id"),
         error: get_s(item, "error"),
-        permanent: item
-            .get("permanent")
-            .and_then(|v| v.as_bool().ok())
-            .copied()
-            .unwrap_or(false),
+        permanent: item.get("permanent").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
         attempt: Attempt {
             message_id: get_s(item, "message_id").unwrap_or_default(),
             receive_count: get_n(item, "receive_count").unwrap_or(0),
@@ -156,16 +134,10 @@ impl DeliveryLog for DynamoRecords {
             .await;
         match result {
             Ok(_) => Ok(Claim::Acquired),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
                 // Someone else's record stands in the way: read it to say which case this is.
                 let existing = DeliveryLog::get(self, key).await?;
-                Ok(existing
-                    .and_then(|r| r.blocks(attempt, now))
-                    .unwrap_or(Claim::InFlight))
+                Ok(existing.and_then(|r| r.blocks(attempt, now)).unwrap_or(Claim::InFlight))
             }
             Err(err) => Err(self.error("claim delivery", &err)),
         }
@@ -189,7 +161,6 @@ impl DeliveryLog for DynamoRecords {
             .expression_attribute_names("#status", "status")
             .expression_attribute_names("#error", "error")
             .expression_attribute_values(":sent", s("sent"))
-            .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":job_id", s(&key.job_id))
             .expression_attribute_values(":recipient_id", s(&key.recipient_id))
@@ -209,11 +180,7 @@ impl DeliveryLog for DynamoRecords {
             update = update.expression_attribute_values(":provider", s(id));
         }
         set.push_str(" REMOVE #error, lease_until_ms");
-        let _ = update
-            .update_expression(set)
-            .send()
-            .await
-            .map_err(|e| self.error("mark delivery sent", &e))?;
+        let _ = update.update_expression(set).send().await.map_err(|e| self.error("mark delivery sent", &e))?;
         Ok(())
     }
 
@@ -289,9 +256,7 @@ impl FailureLog for DynamoRecords {
         if let Some(t) = &f.job_type {
             put = put.item("job_type", s(t));
         }
-        put.send()
-            .await
-            .map_err(|e| self.error("record failure", &e))?;
+        put.send().await.map_err(|e| self.error("record failure", &e))?;
         Ok(())
     }
 

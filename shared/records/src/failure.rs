@@ -27,14 +27,8 @@ pub struct FailureRecord {
 /// Where failure reasons are kept.
 pub trait FailureLog: Send + Sync {
     /// Stores (or replaces with a later attempt) the failure of a message.
-    fn record(
-        &self,
-        failure: &FailureRecord,
-    ) -> impl Future<Output = Result<(), RecordError>> + Send;
+    fn record(&self, failure: &FailureRecord) -> impl Future<Output = Result<(), RecordError>> + Send;
 
     /// The failure recorded for a message, if any.
-    fn get(
-        &self,
-        message_id: &str,
-    ) -> impl Future<Output = Result<Option<FailureRecord>, RecordError>> + Send;
+    fn get(&self, message_id: &str) -> impl Future<Output = Result<Option<FailureRecord>, RecordError>> + Send;
 }

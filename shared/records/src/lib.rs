@@ -17,9 +17,7 @@ mod dynamo;
 mod failure;
 mod memory;
 
-pub use delivery::{
-    Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryRecord, DeliveryStatus,
-};
+pub use delivery::{Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryRecord, DeliveryStatus};
 pub use dynamo::DynamoRecords;
 pub use failure::{FailureLog, FailureRecord};
 pub use memory::MemoryRecords;

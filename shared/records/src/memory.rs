@@ -114,10 +114,7 @@ impl DeliveryLog for MemoryRecords {
 
 impl FailureLog for MemoryRecords {
     async fn record(&self, failure: &FailureRecord) -> Result<(), RecordError> {
-        self.failures
-            .lock()
-            .await
-            .insert(failure.message_id.clone(), failure.clone());
+        self.failures.lock().await.insert(failure.message_id.clone(), failure.clone());
         Ok(())
     }
 
@@ -131,18 +128,11 @@ mod tests {
     use super::*;
 
     fn key() -> DeliveryKey {
-        DeliveryKey {
-            job_id: "j1".into(),
-            recipient_id: "u1".into(),
-            channel: Channel::Email,
-        }
+        DeliveryKey { job_id: "j1".into(), recipient_id: "u1".into(), channel: Channel::Email }
     }
 
     fn at(message_id: &str, receive_count: u32) -> Attempt {
-        Attempt {
-            message_id: message_id.into(),
-            receive_count,
-        }
+        Attempt { message_id: message_id.into(), receive_count }
     }
 
     fn t(secs: i64) -> DateTime<Utc> {
@@ -153,76 +143,32 @@ mod tests {
     async fn second_claim_after_send_finds_it_sent() {
         let log = MemoryRecords::default();
         let lease = Duration::seconds(60);
-        assert_eq!(
-            log.claim(&key(), "x", &at("m1", 1), t(0), lease)
-                .await
-                .unwrap(),
-            Claim::Acquired
-        );
-        log.mark_sent(&key(), "x", &at("m1", 1), Some("ses-1"), t(1))
-            .await
-            .unwrap();
-        assert_eq!(
-            log.claim(&key(), "x", &at("m2", 1), t(2), lease)
-                .await
-                .unwrap(),
-            Claim::AlreadySent
-        );
+        assert_eq!(log.claim(&key(), "x", &at("m1", 1), t(0), lease).await.unwrap(), Claim::Acquired);
+        log.mark_sent(&key(), "x", &at("m1", 1), Some("ses-1"), t(1)).await.unwrap();
+        assert_eq!(log.claim(&key(), "x", &at("m2", 1), t(2), lease).await.unwrap(), Claim::AlreadySent);
     }
 
     #[tokio::test]
     async fn pending_claim_blocks_until_its_lease_runs_out() {
         let log = MemoryRecords::default();
         let lease = Duration::seconds(60);
-        log.claim(&key(), "x", &at("m1", 1), t(0), lease)
-            .await
-            .unwrap();
-        assert_eq!(
-            log.claim(&key(), "x", &at("m1", 1), t(59), lease)
-                .await
-                .unwrap(),
-            Claim::InFlight
-        );
-        assert_eq!(
-            log.claim(&key(), "x", &at("m1", 1), t(60), lease)
-                .await
-                .unwrap(),
-            Claim::Acquired
-        );
-        assert_eq!(
-            DeliveryLog::get(&log, &key())
-                .await
-                .unwrap()
-                .unwrap()
-                .attempts,
-            2
-        );
+        log.claim(&key(), "x", &at("m1", 1), t(0), lease).await.unwrap();
+        assert_eq!(log.claim(&key(), "x", &at("m1", 1), t(59), lease).await.unwrap(), Claim::InFlight);
+        assert_eq!(log.claim(&key(), "x", &at("m1", 1), t(60), lease).await.unwrap(), Claim::Acquired);
+        assert_eq!(DeliveryLog::get(&log, &key()).await.unwrap().unwrap().attempts, 2);
     }
 
     #[tokio::test]
     async fn permanent_refusal_holds_for_the_same_message_only() {
         let log = MemoryRecords::default();
         let lease = Duration::seconds(60);
-        log.claim(&key(), "x", &at("m1", 1), t(0), lease)
-            .await
-            .unwrap();
-        log.mark_failed(&key(), &at("m1", 1), "MessageRejected", true, t(1))
-            .await
-            .unwrap();
+        log.claim(&key(), "x", &at("m1", 1), t(0), lease).await.unwrap();
+        log.mark_failed(&key(), &at("m1", 1), "MessageRejected", true, t(1)).await.unwrap();
         assert_eq!(
-            log.claim(&key(), "x", &at("m1", 2), t(2), lease)
-                .await
-                .unwrap(),
-            Claim::Refused {
-                error: "MessageRejected".into()
-            }
+            log.claim(&key(), "x", &at("m1", 2), t(2), lease).await.unwrap(),
+            Claim::Refused { error: "MessageRejected".into() }
         );
         // A redriven copy starts counting receives afresh: an operator decided to try again.
-        assert_eq!(
-            log.claim(&key(), "x", &at("m1", 1), t(3), lease)
-                .await
-                .unwrap(),
-            Claim::Acquired
-        );
+        assert_eq!(log.claim(&key(), "x", &at("m1", 1), t(3), lease).await.unwrap(), Claim::Acquired);
     }
 }

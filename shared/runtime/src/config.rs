@@ -8,11 +8,7 @@ pub enum ConfigError {
     #[error("missing environment variable {name}")]
     Missing { name: String },
     #[error("environment variable {name}={value:?} is invalid: {reason}")]
-    Invalid {
-        name: String,
-        value: String,
-        reason: String,
-    },
+    Invalid { name: String, value: String, reason: String },
 }
 
 /// Reads configuration from a source of variables: the process environment in `main`, a map
@@ -24,9 +20,7 @@ pub struct Env<F = fn(&str) -> Option<String>> {
 impl Env {
     /// The process environment.
     pub fn process() -> Self {
-        Env {
-            lookup: |name| std::env::var(name).ok(),
-        }
+        Env { lookup: |name| std::env::var(name).ok() }
     }
 }
 
@@ -40,9 +34,7 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     pub fn required(&self, name: &str) -> Result<String, ConfigError> {
         match (self.lookup)(name) {
             Some(v) if !v.trim().is_empty() => Ok(v),
-            _ => Err(ConfigError::Missing {
-                name: name.to_owned(),
-            }),
+            _ => Err(ConfigError::Missing { name: name.to_owned() }),
         }
     }
 
@@ -53,13 +45,11 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         T::Err: std::fmt::Display,
     {
         match (self.lookup)(name) {
-            Some(v) if !v.trim().is_empty() => {
-                v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
-                    name: name.to_owned(),
-                    value: v.clone(),
-                    reason: e.to_string(),
-                })
-            }
+            Some(v) if !v.trim().is_empty() => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+                name: name.to_owned(),
+                value: v.clone(),
+                reason: e.to_string(),
+            }),
             _ => Ok(default),
         }
     }
@@ -67,9 +57,7 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     /// A variable that must be an absolute http(s) URL; a trailing `/` is removed.
     pub fn url(&self, name: &str) -> Result<String, ConfigError> {
         let v = self.required(name)?;
-        if !(v.starts_with("https://") || v.starts_with("http://"))
-            || v.contains(char::is_whitespace)
-        {
+        if !(v.starts_with("https://") || v.starts_with("http://")) || v.contains(char::is_whitespace) {
             return Err(ConfigError::Invalid {
                 name: name.into(),
                 value: v,
@@ -85,47 +73,26 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::from_fn(move |n| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == n)
-                .map(|(_, v)| v.to_string())
-        })
+        Env::from_fn(move |n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()))
     }
 
     #[test]
     fn missing_variable_is_named() {
         let err = env(&[]).required("DESKBELL_SENDER").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "missing environment variable DESKBELL_SENDER"
-        );
-        assert!(
-            env(&[("DESKBELL_SENDER", "  ")])
-                .required("DESKBELL_SENDER")
-                .is_err()
-        );
+        assert_eq!(err.to_string(), "missing environment variable DESKBELL_SENDER");
+        assert!(env(&[("DESKBELL_SENDER", "  ")]).required("DESKBELL_SENDER").is_err());
     }
 
     #[test]
     fn parse_error_names_variable_and_value() {
-        let err = env(&[("DESKBELL_X", "ten")])
-            .parsed_or::<u32>("DESKBELL_X", 3)
-            .unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("environment variable DESKBELL_X=\"ten\" is invalid"),
-            "{err}"
-        );
+        let err = env(&[("DESKBELL_X", "ten")]).parsed_or::<u32>("DESKBELL_X", 3).unwrap_err();
+        assert!(err.to_string().starts_with("environment variable DESKBELL_X=\"ten\" is invalid"), "{err}");
         assert_eq!(env(&[]).parsed_or::<u32>("DESKBELL_X", 3), Ok(3));
     }
 
     #[test]
     fn url_must_be_http() {
-        assert_eq!(
-            env(&[("U", "https://a.io/")]).url("U"),
-            Ok("https://a.io".into())
-        );
+        assert_eq!(env(&[("U", "https://a.io/")]).url("U"), Ok("https://a.io".into()));
         assert!(env(&[("U", "ftp://a.io")]).url("U").is_err());
     }
 }

@@ -14,7 +14,19 @@ pub use retry::{Classify, ErrorKind};
 /// Loads the shared AWS configuration from the standard environment: region, credentials and
 /// `AWS_ENDPOINT_URL` (the local emulator). Build every client from this.
 pub async fn aws_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await
+}
+
+/// The configuration for the local emulator at `endpoint_url` (tests and local tools): region
+/// from `AWS_REGION` or `eu-west-1`, and fixed dummy credentials, so nothing from a real AWS
+/// profile is ever used against it.
+pub async fn emulator_config(endpoint_url: &str) -> aws_config::SdkConfig {
+    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "eu-west-1".to_owned());
+    let credentials = aws_credential_types::Credentials::new("test", "test", None, None, "deskbell-emulator");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint_url)
+        .region(aws_config::Region::new(region))
+        .credentials_provider(credentials)
         .load()
         .await
 }

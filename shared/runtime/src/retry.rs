@@ -68,9 +68,7 @@ pub fn sdk_error_kind<E: ProvideErrorMetadata>(err: &SdkError<E, Response>) -> E
 }
 
 /// A one-line description of an SDK error: the service's code and message when it answered.
-pub fn sdk_error_text<E: ProvideErrorMetadata + std::error::Error>(
-    err: &SdkError<E, Response>,
-) -> String {
+pub fn sdk_error_text<E: ProvideErrorMetadata + std::error::Error>(err: &SdkError<E, Response>) -> String {
     match err {
         SdkError::ServiceError(service) => {
             let e = service.err();

@@ -1,0 +1,151 @@
+//! notify's handler with in-memory mailer, records and inbox: who gets what, exactly once.
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use chrono::Duration;
+use deskbell_contract::fixtures::{self, user};
+use deskbell_contract::{Job, JobType, Payload, Role};
+use deskbell_inbox::MemoryInbox;
+use deskbell_jobs::{BatchProcessor, MemoryVisibility, RetryPolicy};
+use deskbell_mailer::MemoryMailer;
+use deskbell_notify::{Notifier, NotifyFunction, Settings, Site};
+use deskbell_records::{DeliveryStatus, MemoryRecords};
+use lambda_runtime::{Context, LambdaEvent};
+
+type Memory = NotifyFunction<MemoryMailer, MemoryRecords, MemoryInbox, MemoryVisibility, MemoryRecords>;
+
+fn settings() -> Settings {
+    Settings {
+        site: Site { app_url: "https://help.example.com".into(), product: "Helpdesk".into() },
+        sender: "Helpdesk <no-reply@example.com>".into(),
+        notification_ttl: Duration::days(180),
+        lease: Duration::seconds(60),
+    }
+}
+
+fn function(mailer: MemoryMailer) -> Memory {
+    NotifyFunction::new(
+        BatchProcessor::new(MemoryVisibility::default(), MemoryRecords::default(), RetryPolicy::default(), 10),
+        Notifier::new(mailer, MemoryRecords::default(), MemoryInbox::default(), settings()),
+    )
+}
+
+fn job(t: JobType, id: &str) -> Job {
+    let mut job = fixtures::one_of_each().into_iter().find(|j| j.job_type() == t).unwrap();
+    job.id = id.into();
+    job
+}
+
+fn record(message_id: &str, body: String, receive_count: u32) -> SqsMessage {
+    let mut m = SqsMessage::default();
+    m.message_id = Some(message_id.into());
+    m.receipt_handle = Some(format!("rh-{message_id}"));
+    m.body = Some(body);
+    m.event_source_arn = Some("arn:aws:sqs:eu-west-1:123456789012:deskbell-notifications".into());
+    m.attributes.insert("ApproximateReceiveCount".into(), receive_count.to_string());
+    m
+}
+
+async fn run(f: &Memory, records: Vec<SqsMessage>) -> Vec<String> {
+    let mut event = SqsEvent::default();
+    event.records = records;
+    let response = f.handle(LambdaEvent::new(event, Context::default())).await.unwrap();
+    response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect()
+}
+
+#[tokio::test]
+async fn duplicate_delivery_sends_one_email_and_stores_one_notification() {
+    let f = function(MemoryMailer::default());
+    let body = job(JobType::TicketAssigned, "dup-1").to_body();
+    assert!(run(&f, vec![record("m1", body.clone(), 1)]).await.is_empty());
+    assert!(run(&f, vec![record("m2", body, 1)]).await.is_empty());
+
+    // Recipients of the fixture: new assignee (agent) and previous assignee (agent2).
+    let sent = f.notifier().mailer().sent().await;
+    let to: Vec<&str> = sent.iter().map(|e| e.to()).collect();
+    assert_eq!(to, vec!["agent@example.com", "agent2@example.com"]);
+    assert_eq!(f.notifier().inbox().all().await.len(), 2);
+    let log = f.notifier().deliveries().deliveries().await;
+    assert_eq!(log.len(), 4, "email + in-app for two recipients");
+    assert!(log.iter().all(|d| d.status == DeliveryStatus::Sent));
+}
+
+#[tokio::test]
+async fn rejected_recipient_fails_the_record_without_resending_to_the_others() {
+    let f = function(MemoryMailer::rejecting(&["agent2@example.com"]));
+    let body = job(JobType::TicketAssigned, "rej-1").to_body();
+    let failed = run(&f, vec![record("m1", body.clone(), 1)]).await;
+    assert_eq!(failed, vec!["m1"]);
+    let reason = deskbell_records::FailureLog::get(f.processor().failures(), "m1").await.unwrap().unwrap();
+    assert_eq!(reason.kind, "permanent");
+    assert!(reason.error.contains("agent2@example.com rejected"), "{}", reason.error);
+
+    // The redelivery (receive 2) neither re-sends to agent nor retries the refused address.
+    let failed = run(&f, vec![record("m1", body, 2)]).await;
+    assert_eq!(failed, vec!["m1"]);
+    let sent = f.notifier().mailer().sent().await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to(), "agent@example.com");
+    let again = deskbell_records::FailureLog::get(f.processor().failures(), "m1").await.unwrap().unwrap();
+    assert!(again.error.contains("rejected on an earlier receive"), "{}", again.error);
+}
+
+#[tokio::test]
+async fn report_requested_on_the_notifications_queue_is_refused_with_its_reason() {
+    let f = function(MemoryMailer::default());
+    let failed = run(&f, vec![record("m1", job(JobType::ReportRequested, "r").to_body(), 1)]).await;
+    assert_eq!(failed, vec!["m1"]);
+    let reason = deskbell_records::FailureLog::get(f.processor().failures(), "m1").await.unwrap().unwrap();
+    assert_eq!(
+        reason.error,
+        "report.requested does not belong on the notifications queue: the report function handles it"
+    );
+    assert!(f.notifier().mailer().sent().await.is_empty());
+}
+
+#[tokio::test]
+async fn hostile_subject_and_name_are_escaped_and_kept_on_one_line() {
+    let f = function(MemoryMailer::default());
+    let mut j = job(JobType::CommentCreated, "xss-1");
+    let Payload::CommentCreated(p) = &mut j.payload else { unreachable!() };
+    p.ticket.subject = "<script>alert(1)</script>".into();
+    p.actor.name = "Mallory\r\nBcc: evil@example.org".into();
+    p.comment.body = "<img src=x onerror=alert(1)>".into();
+    assert!(run(&f, vec![record("m1", j.to_body(), 1)]).await.is_empty());
+
+    let sent = f.notifier().mailer().sent().await;
+    assert_eq!(sent.len(), 1);
+    let email = &sent[0];
+    assert!(!email.subject().contains(['\r', '\n']), "{:?}", email.subject());
+    assert_eq!(email.subject(), "[#1042] New reply: <script>alert(1)</script>");
+    assert!(!email.html().contains("<script>alert(1)</script>"));
+    assert!(email.html().contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!email.html().contains("<img src=x"));
+    let inbox = f.notifier().inbox().all().await;
+    assert!(!inbox[0].title.contains('\n'), "{:?}", inbox[0].title);
+}
+
+#[tokio::test]
+async fn internal_note_never_reaches_the_requester() {
+    let f = function(MemoryMailer::default());
+    let mut j = job(JobType::CommentCreated, "note-1");
+    let Payload::CommentCreated(p) = &mut j.payload else { unreachable!() };
+    p.comment.internal = true;
+    p.actor = user("boss", Role::Admin);
+    assert!(run(&f, vec![record("m1", j.to_body(), 1)]).await.is_empty());
+    let to: Vec<String> = f.notifier().mailer().sent().await.iter().map(|e| e.to().to_owned()).collect();
+    assert_eq!(to, vec!["agent@example.com"]);
+}
+
+#[tokio::test]
+async fn french_recipient_gets_french_email() {
+    let f = function(MemoryMailer::default());
+    let mut j = job(JobType::UserPasswordReset, "fr-1");
+    let Payload::UserPasswordReset(p) = &mut j.payload else { unreachable!() };
+    p.user.locale = "fr".into();
+    assert!(run(&f, vec![record("m1", j.to_body(), 1)]).await.is_empty());
+    let sent = f.notifier().mailer().sent().await;
+    assert_eq!(sent[0].subject(), "Réinitialisez votre mot de passe");
+    assert!(sent[0].html().contains("lang=\"fr\""));
+    assert!(sent[0].text().contains("https://help.example.com/reset?token=abc"));
+    assert!(f.notifier().inbox().all().await.is_empty(), "password resets are email only");
+}

@@ -1,0 +1,259 @@
+//! One test's own resources: tables, a queue with its DLQ, a verified sender, an email domain.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
+use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName, SendMessageBatchRequestEntry};
+use deskbell_notify::NotifyConfig;
+use deskbell_runtime::Env;
+
+use crate::Emulator;
+
+/// Resources named after one test, so tests run in parallel without sharing state.
+pub struct Stack {
+    pub emulator: &'static Emulator,
+    pub aws: aws_config::SdkConfig,
+    pub sqs: aws_sdk_sqs::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    /// Unique prefix of every resource name.
+    pub name: String,
+    /// Recipients' addresses of this test are at this domain (see [`Stack::retarget`]).
+    pub domain: String,
+    pub sender: String,
+    pub jobs_table: String,
+    pub notifications_table: String,
+    pub queue_url: String,
+    pub queue_arn: String,
+    pub dlq_url: String,
+    /// maxReceiveCount of the queue's redrive policy.
+    pub max_receives: u32,
+}
+
+impl Stack {
+    /// Creates the resources of `test` in the emulator.
+    pub async fn new(test: &str) -> Stack {
+        let emulator = Emulator::get();
+        let aws = deskbell_runtime::emulator_config(&emulator.endpoint).await;
+        let suffix = ulid::Ulid::new().to_string().to_lowercase();
+        let name = format!("{}-{}", test.replace('_', "-"), &suffix[suffix.len() - 8..]);
+        let domain = format!("{name}.example.com");
+        let sqs = aws_sdk_sqs::Client::new(&aws);
+        let dynamodb = aws_sdk_dynamodb::Client::new(&aws);
+        let max_receives = 5;
+
+        let jobs_table = format!("{name}-jobs");
+        let notifications_table = format!("{name}-notifications");
+        create_table(&dynamodb, &jobs_table, "pk", "sk").await;
+        create_table(&dynamodb, &notifications_table, "user_id", "id").await;
+
+        let dlq_url = create_queue(&sqs, &format!("{name}-dlq"), None).await;
+        let dlq_arn = queue_arn(&sqs, &dlq_url).await;
+        let redrive = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{max_receives}"}}"#);
+        let queue_url = create_queue(&sqs, &format!("{name}-notifications"), Some(redrive)).await;
+        let queue_arn = queue_arn(&sqs, &queue_url).await;
+
+        let ses = aws_sdk_sesv2::Client::new(&aws);
+        ses.create_email_identity().email_identity(&domain).send().await.expect("create SES identity");
+
+        Stack {
+            emulator,
+            sender: format!("Helpdesk <no-reply@{domain}>"),
+            aws,
+            sqs,
+            dynamodb,
+            name,
+            domain,
+            jobs_table,
+            notifications_table,
+            queue_url,
+            queue_arn,
+            dlq_url,
+            max_receives,
+        }
+    }
+
+    /// notify's configuration for this stack.
+    pub fn notify_config(&self) -> NotifyConfig {
+        self.notify_config_with(&[])
+    }
+
+    /// notify's configuration for this stack, with some variables set otherwise.
+    pub fn notify_config_with(&self, overrides: &[(&str, &str)]) -> NotifyConfig {
+        let mut vars: Vec<(String, String)> = overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        vars.extend(
+            [
+                ("DESKBELL_SENDER", self.sender.clone()),
+                ("DESKBELL_APP_URL", "https://help.example.com".to_owned()),
+                ("DESKBELL_JOBS_TABLE", self.jobs_table.clone()),
+                ("DESKBELL_NOTIFICATIONS_TABLE", self.notifications_table.clone()),
+            ]
+            .map(|(k, v)| (k.to_owned(), v)),
+        );
+        NotifyConfig::from_env(&Env::from_fn(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone())))
+            .expect("test configuration")
+    }
+
+    /// A body whose `@example.com` addresses are moved to this test's domain.
+    pub fn retarget(&self, body: &str) -> String {
+        body.replace("@example.com", &format!("@{}", self.domain))
+    }
+
+    /// Sends bodies (SendMessageBatch, ≤ 10 a call); answers the message ids in order.
+    pub async fn send(&self, bodies: &[String]) -> Vec<String> {
+        let mut ids = Vec::new();
+        for chunk in bodies.chunks(10) {
+            let entries = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, body)| {
+                    SendMessageBatchRequestEntry::builder().id(i.to_string()).message_body(body).build().unwrap()
+                })
+                .collect();
+            let out = self
+                .sqs
+                .send_message_batch()
+                .queue_url(&self.queue_url)
+                .set_entries(Some(entries))
+                .send()
+                .await
+                .unwrap();
+            assert!(out.failed().is_empty(), "send failed: {:?}", out.failed());
+            let mut ok: Vec<_> = out.successful().to_vec();
+            ok.sort_by_key(|e| e.id().parse::<usize>().unwrap_or(0));
+            ids.extend(ok.iter().map(|e| e.message_id().to_owned()));
+        }
+        ids
+    }
+
+    /// Receives up to `max` messages (waiting up to 5 s for them) as Lambda would hand them
+    /// to the function: an `SqsEvent` with receipt handles, attributes and the queue's ARN.
+    pub async fn receive(&self, max: usize) -> SqsEvent {
+        let mut records = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while records.len() < max && Instant::now() < deadline {
+            let out = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.queue_url)
+                .max_number_of_messages(i32::try_from((max - records.len()).min(10)).unwrap_or(10))
+                .message_system_attribute_names(MessageSystemAttributeName::All)
+                .wait_time_seconds(1)
+                .send()
+                .await
+                .unwrap();
+            for m in out.messages() {
+                let mut r = SqsMessage::default();
+                r.message_id = m.message_id().map(str::to_owned);
+                r.receipt_handle = m.receipt_handle().map(str::to_owned);
+                r.body = m.body().map(str::to_owned);
+                r.md5_of_body = m.md5_of_body().map(str::to_owned);
+                r.event_source = Some("aws:sqs".into());
+                r.event_source_arn = Some(self.queue_arn.clone());
+                r.aws_region = Some("eu-west-1".into());
+                if let Some(attributes) = m.attributes() {
+                    r.attributes = attributes.iter().map(|(k, v)| (k.as_str().to_owned(), v.clone())).collect();
+                }
+                records.push(r);
+            }
+        }
+        let mut event = SqsEvent::default();
+        event.records = records;
+        event
+    }
+
+    /// What Lambda does after an invocation: deletes every record not reported as failed.
+    pub async fn complete(&self, event: &SqsEvent, response: &SqsBatchResponse) {
+        let failed: HashSet<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+        for r in &event.records {
+            if !failed.contains(r.message_id.as_deref().unwrap_or_default()) {
+                self.sqs
+                    .delete_message()
+                    .queue_url(&self.queue_url)
+                    .receipt_handle(r.receipt_handle.clone().unwrap_or_default())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+
+    /// Message ids now in the DLQ (received with visibility 0, so they stay there).
+    pub async fn dlq_message_ids(&self) -> Vec<String> {
+        let out = self
+            .sqs
+            .receive_message()
+            .queue_url(&self.dlq_url)
+            .max_number_of_messages(10)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .unwrap();
+        let mut ids: Vec<String> = out.messages().iter().filter_map(|m| m.message_id().map(str::to_owned)).collect();
+        ids.sort();
+        ids
+    }
+
+    /// Messages in the source queue, visible or not.
+    pub async fn queue_depth(&self) -> (u64, u64) {
+        let out = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(&self.queue_url)
+            .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+            .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+            .send()
+            .await
+            .unwrap();
+        let attrs = out.attributes().cloned().unwrap_or_default();
+        let get = |k: QueueAttributeName| attrs.get(&k).and_then(|v| v.parse().ok()).unwrap_or(0);
+        (
+            get(QueueAttributeName::ApproximateNumberOfMessages),
+            get(QueueAttributeName::ApproximateNumberOfMessagesNotVisible),
+        )
+    }
+}
+
+async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, hash: &str, range: &str) {
+    let attr = |n: &str| {
+        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
+    };
+    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
+    client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr(hash))
+        .attribute_definitions(attr(range))
+        .key_schema(key(hash, KeyType::Hash))
+        .key_schema(key(range, KeyType::Range))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("create table {name}: {e:?}"));
+}
+
+async fn create_queue(client: &aws_sdk_sqs::Client, name: &str, redrive: Option<String>) -> String {
+    let mut create = client.create_queue().queue_name(name).attributes(QueueAttributeName::VisibilityTimeout, "30");
+    if let Some(policy) = redrive {
+        create = create.attributes(QueueAttributeName::RedrivePolicy, policy);
+    }
+    create
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("create queue {name}: {e:?}"))
+        .queue_url()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn queue_arn(client: &aws_sdk_sqs::Client, url: &str) -> String {
+    let out = client
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap();
+    out.attributes().and_then(|a| a.get(&QueueAttributeName::QueueArn)).cloned().unwrap_or_default()
+}
