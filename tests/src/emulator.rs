@@ -40,6 +40,14 @@ impl Emulator {
         })
     }
 
+    /// The emulator at `endpoint`, already running (local tools).
+    pub fn at(endpoint: &str) -> &'static Emulator {
+        EMULATOR.get_or_init(|| {
+            wait_until_up(endpoint);
+            Emulator { endpoint: endpoint.to_owned() }
+        })
+    }
+
     /// moto's whole state, as `/moto-api/data.json` shows it.
     pub async fn state(&self) -> Value {
         reqwest::get(format!("{}/moto-api/data.json", self.endpoint))

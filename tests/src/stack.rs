@@ -32,13 +32,19 @@ pub struct Stack {
 }
 
 impl Stack {
-    /// Creates the resources of `test` in the emulator.
+    /// Creates the resources of `test` in the emulator, under a unique name.
     pub async fn new(test: &str) -> Stack {
         let emulator = Emulator::get();
-        let aws = deskbell_runtime::emulator_config(&emulator.endpoint).await;
         let suffix = ulid::Ulid::new().to_string().to_lowercase();
         let name = format!("{}-{}", test.replace('_', "-"), &suffix[suffix.len() - 8..]);
         let domain = format!("{name}.example.com");
+        Self::provision(emulator, name, domain).await
+    }
+
+    /// Creates (or finds) resources named `name` in `emulator`, with a verified sender at
+    /// `domain`. Running it twice is harmless.
+    pub async fn provision(emulator: &'static Emulator, name: String, domain: String) -> Stack {
+        let aws = deskbell_runtime::emulator_config(&emulator.endpoint).await;
         let sqs = aws_sdk_sqs::Client::new(&aws);
         let dynamodb = aws_sdk_dynamodb::Client::new(&aws);
         let max_receives = 5;
@@ -48,14 +54,17 @@ impl Stack {
         create_table(&dynamodb, &jobs_table, "pk", "sk").await;
         create_table(&dynamodb, &notifications_table, "user_id", "id").await;
 
-        let dlq_url = create_queue(&sqs, &format!("{name}-dlq"), None).await;
+        let dlq_url = create_queue(&sqs, &format!("{name}-notifications-dlq"), None).await;
         let dlq_arn = queue_arn(&sqs, &dlq_url).await;
         let redrive = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{max_receives}"}}"#);
         let queue_url = create_queue(&sqs, &format!("{name}-notifications"), Some(redrive)).await;
         let queue_arn = queue_arn(&sqs, &queue_url).await;
 
         let ses = aws_sdk_sesv2::Client::new(&aws);
-        ses.create_email_identity().email_identity(&domain).send().await.expect("create SES identity");
+        if let Err(e) = ses.create_email_identity().email_identity(&domain).send().await {
+            let exists = e.as_service_error().is_some_and(|e| e.is_already_exists_exception());
+            assert!(exists, "create SES identity {domain}: {e:?}");
+        }
 
         Stack {
             emulator,
@@ -220,7 +229,7 @@ async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, hash: &str,
         AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
     };
     let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
-    client
+    let result = client
         .create_table()
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
@@ -229,8 +238,11 @@ async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, hash: &str,
         .key_schema(key(hash, KeyType::Hash))
         .key_schema(key(range, KeyType::Range))
         .send()
-        .await
-        .unwrap_or_else(|e| panic!("create table {name}: {e:?}"));
+        .await;
+    if let Err(e) = result {
+        let exists = e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception());
+        assert!(exists, "create table {name}: {e:?}");
+    }
 }
 
 async fn create_queue(client: &aws_sdk_sqs::Client, name: &str, redrive: Option<String>) -> String {

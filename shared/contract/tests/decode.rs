@@ -5,10 +5,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 fn body_of(job_type: JobType) -> Value {
-    let job = fixtures::one_of_each()
-        .into_iter()
-        .find(|j| j.job_type() == job_type)
-        .unwrap();
+    let job = fixtures::one_of_each().into_iter().find(|j| j.job_type() == job_type).unwrap();
     serde_json::from_str(&job.to_body()).unwrap()
 }
 
@@ -26,15 +23,9 @@ fn every_job_type_round_trips() {
 #[test]
 fn not_json_is_reported_with_its_position() {
     let err = decode("{\"id\": ").unwrap_err();
-    assert!(
-        matches!(err, DecodeError::NotJson { line: 1, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, DecodeError::NotJson { line: 1, .. }), "{err:?}");
     let err = decode("42").unwrap_err();
-    assert!(
-        matches!(err, DecodeError::InvalidField { ref field, .. } if field == "envelope"),
-        "{err:?}"
-    );
+    assert!(matches!(err, DecodeError::InvalidField { ref field, .. } if field == "envelope"), "{err:?}");
     let err = decode("[1,2]").unwrap_err();
     assert!(matches!(err, DecodeError::InvalidField { .. }), "{err:?}");
     assert!(matches!(
@@ -47,30 +38,19 @@ fn not_json_is_reported_with_its_position() {
 fn unknown_type_and_version_are_named() {
     let mut v = body_of(JobType::TicketAssigned);
     v["type"] = json!("ticket.exploded");
-    assert_eq!(
-        decode_value(&v).unwrap_err(),
-        DecodeError::UnknownType {
-            found: "ticket.exploded".into()
-        }
-    );
+    assert_eq!(decode_value(&v).unwrap_err(), DecodeError::UnknownType { found: "ticket.exploded".into() });
 
     let mut v = body_of(JobType::TicketAssigned);
     v["version"] = json!(7);
     let err = decode_value(&v).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "unsupported version 7 of ticket.assigned (supported: 1)"
-    );
+    assert_eq!(err.to_string(), "unsupported version 7 of ticket.assigned (supported: 1)");
     assert_eq!(err.field(), Some("version"));
 }
 
 #[test]
 fn missing_nested_field_names_its_full_path() {
     let mut v = body_of(JobType::TicketAssigned);
-    v["data"]["ticket"]["requester"]
-        .as_object_mut()
-        .unwrap()
-        .remove("email");
+    v["data"]["ticket"]["requester"].as_object_mut().unwrap().remove("email");
     let err = decode_value(&v).unwrap_err();
     assert_eq!(err.to_string(), "missing field data.ticket.requester.email");
 }
@@ -97,10 +77,7 @@ fn hostile_email_is_refused_naming_the_field() {
 fn javascript_link_is_refused() {
     let mut v = body_of(JobType::UserPasswordReset);
     v["data"]["reset_url"] = json!("javascript:alert(document.cookie)");
-    assert_eq!(
-        decode_value(&v).unwrap_err().field(),
-        Some("data.reset_url")
-    );
+    assert_eq!(decode_value(&v).unwrap_err().field(), Some("data.reset_url"));
 }
 
 #[test]
@@ -108,22 +85,13 @@ fn report_range_backwards_is_refused() {
     let mut v = body_of(JobType::ReportRequested);
     v["data"]["filters"]["created_to"] = json!("2020-01-01T00:00:00Z");
     let err = decode_value(&v).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "invalid field data.filters.created_to: is before created_from"
-    );
+    assert_eq!(err.to_string(), "invalid field data.filters.created_to: is before created_from");
 }
 
 #[test]
 fn oversized_body_is_refused_before_parsing() {
-    let body = format!(
-        "{{\"pad\":\"{}\"}}",
-        "x".repeat(deskbell_contract::MAX_BODY_BYTES)
-    );
-    assert!(matches!(
-        decode(&body).unwrap_err(),
-        DecodeError::TooLarge { .. }
-    ));
+    let body = format!("{{\"pad\":\"{}\"}}", "x".repeat(deskbell_contract::MAX_BODY_BYTES));
+    assert!(matches!(decode(&body).unwrap_err(), DecodeError::TooLarge { .. }));
 }
 
 #[test]
@@ -138,10 +106,7 @@ fn empty_or_control_id_is_refused() {
 #[test]
 fn peek_reads_id_and_type_of_an_invalid_body() {
     let (id, t) = deskbell_contract::peek(r#"{"id":"x1","type":"ticket.assigned","data":{}}"#);
-    assert_eq!(
-        (id.as_deref(), t.as_deref()),
-        (Some("x1"), Some("ticket.assigned"))
-    );
+    assert_eq!((id.as_deref(), t.as_deref()), (Some("x1"), Some("ticket.assigned")));
     assert_eq!(deskbell_contract::peek("garbage"), (None, None));
 }
 

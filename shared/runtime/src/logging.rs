@@ -8,9 +8,7 @@ use tracing_subscriber::EnvFilter;
 pub fn init_tracing() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).without_time();
-    let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some()
-        && std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some()
-        && std::env::var_os("CARGO_LAMBDA_WATCH").is_none();
+    let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some();
     let _ = if in_lambda {
         builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init()
     } else {
