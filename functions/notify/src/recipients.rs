@@ -70,21 +70,9 @@ impl<'a> List<'a> {
 /// - `report.requested` has no recipients: it is work for the report function.
 pub fn recipients(payload: &Payload) -> Vec<Recipient> {
     match payload {
-        Payload::TicketCreated(p) => {
-            let mut list = List::new(Some(&p.actor));
-            list.ticket_people(&p.ticket, true, false);
-            list.out
-        }
-        Payload::TicketUpdated(p) => {
-            let mut list = List::new(Some(&p.actor));
-            list.ticket_people(&p.ticket, true, false);
-            list.out
-        }
-        Payload::TicketStatusChanged(p) => {
-            let mut list = List::new(Some(&p.actor));
-            list.ticket_people(&p.ticket, true, false);
-            list.out
-        }
+        Payload::TicketCreated(p) => everyone_on(&p.ticket, &p.actor),
+        Payload::TicketUpdated(p) => everyone_on(&p.ticket, &p.actor),
+        Payload::TicketStatusChanged(p) => everyone_on(&p.ticket, &p.actor),
         Payload::TicketAssigned(p) => {
             let mut list = List::new(Some(&p.actor));
             if let Some(assignee) = &p.ticket.assignee {
@@ -119,6 +107,13 @@ pub fn recipients(payload: &Payload) -> Vec<Recipient> {
         }
         Payload::ReportRequested(_) => vec![],
     }
+}
+
+/// Requester, assignee and watchers of a ticket, but the actor.
+fn everyone_on(ticket: &Ticket, actor: &User) -> Vec<Recipient> {
+    let mut list = List::new(Some(actor));
+    list.ticket_people(ticket, true, false);
+    list.out
 }
 
 /// The account holder hears about their own account even when they triggered it (a

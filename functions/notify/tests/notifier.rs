@@ -1,10 +1,11 @@
 //! notify's handler with in-memory mailer, records and inbox: who gets what, exactly once.
 
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use aws_lambda_events::event::sqs::SqsMessage;
 use chrono::Duration;
 use deskbell_contract::fixtures::{self, user};
 use deskbell_contract::{Job, JobType, Payload, Role};
 use deskbell_inbox::MemoryInbox;
+use deskbell_jobs::fixtures::{event, record};
 use deskbell_jobs::{BatchProcessor, MemoryVisibility, RetryPolicy};
 use deskbell_mailer::MemoryMailer;
 use deskbell_notify::{Notifier, NotifyFunction, Settings, Site};
@@ -35,20 +36,8 @@ fn job(t: JobType, id: &str) -> Job {
     job
 }
 
-fn record(message_id: &str, body: String, receive_count: u32) -> SqsMessage {
-    let mut m = SqsMessage::default();
-    m.message_id = Some(message_id.into());
-    m.receipt_handle = Some(format!("rh-{message_id}"));
-    m.body = Some(body);
-    m.event_source_arn = Some("arn:aws:sqs:eu-west-1:123456789012:deskbell-notifications".into());
-    m.attributes.insert("ApproximateReceiveCount".into(), receive_count.to_string());
-    m
-}
-
 async fn run(f: &Memory, records: Vec<SqsMessage>) -> Vec<String> {
-    let mut event = SqsEvent::default();
-    event.records = records;
-    let response = f.handle(LambdaEvent::new(event, Context::default())).await.unwrap();
+    let response = f.handle(LambdaEvent::new(event(records), Context::default())).await.unwrap();
     response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect()
 }
 

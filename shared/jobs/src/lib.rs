@@ -17,6 +17,8 @@
 
 mod backoff;
 mod batch;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 mod visibility;
 
 pub use backoff::RetryPolicy;

@@ -3,8 +3,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use aws_lambda_events::event::sqs::SqsMessage;
 use deskbell_contract::{Job, fixtures};
+use deskbell_jobs::fixtures::{event, record};
 use deskbell_jobs::{BatchProcessor, JobContext, JobHandler, MemoryVisibility, RetryPolicy};
 use deskbell_records::{FailureLog, MemoryRecords};
 use deskbell_runtime::{Classify, ErrorKind};
@@ -44,26 +45,10 @@ impl JobHandler for Picky {
     }
 }
 
-fn record(message_id: &str, body: String, receive_count: u32) -> SqsMessage {
-    let mut m = SqsMessage::default();
-    m.message_id = Some(message_id.into());
-    m.receipt_handle = Some(format!("rh-{message_id}"));
-    m.body = Some(body);
-    m.event_source_arn = Some("arn:aws:sqs:eu-west-1:123456789012:deskbell-notifications".into());
-    m.attributes.insert("ApproximateReceiveCount".into(), receive_count.to_string());
-    m
-}
-
 fn welcome(id: &str) -> String {
     let mut job = fixtures::one_of_each().swap_remove(5);
     job.id = id.into();
     job.to_body()
-}
-
-fn event(records: Vec<SqsMessage>) -> SqsEvent {
-    let mut e = SqsEvent::default();
-    e.records = records;
-    e
 }
 
 fn processor() -> BatchProcessor<MemoryVisibility, MemoryRecords> {

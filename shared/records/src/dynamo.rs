@@ -34,6 +34,25 @@ impl DynamoRecords {
         RecordError { table: self.table.clone(), operation, message: sdk_error_text(err), kind: sdk_error_kind(err) }
     }
 
+    /// One item by key, read consistently (a claim decision must see the latest write).
+    async fn get_item(
+        &self,
+        (pk, sk): (AttributeValue, AttributeValue),
+        operation: &'static str,
+    ) -> Result<Option<Item>, RecordError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", pk)
+            .key("sk", sk)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.error(operation, &e))?;
+        Ok(out.item)
+    }
+
     fn expires_at(&self, now: DateTime<Utc>) -> AttributeValue {
         n((now + self.retention).timestamp())
     }
@@ -219,18 +238,8 @@ impl DeliveryLog for DynamoRecords {
     }
 
     async fn get(&self, key: &DeliveryKey) -> Result<Option<DeliveryRecord>, RecordError> {
-        let (pk, sk) = delivery_pk(key);
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| self.error("get delivery", &e))?;
-        Ok(out.item().map(|item| delivery_from(key, item)))
+        let item = self.get_item(delivery_pk(key), "get delivery").await?;
+        Ok(item.map(|item| delivery_from(key, &item)))
     }
 }
 
@@ -261,26 +270,16 @@ impl FailureLog for DynamoRecords {
     }
 
     async fn get(&self, message_id: &str) -> Result<Option<FailureRecord>, RecordError> {
-        let (pk, sk) = failure_pk(message_id);
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| self.error("get failure", &e))?;
-        Ok(out.item().map(|item| FailureRecord {
+        let item = self.get_item(failure_pk(message_id), "get failure").await?;
+        Ok(item.map(|item| FailureRecord {
             message_id: message_id.to_owned(),
-            queue: get_s(item, "queue").unwrap_or_default(),
-            job_id: get_s(item, "job_id"),
-            job_type: get_s(item, "job_type"),
-            kind: get_s(item, "error_kind").unwrap_or_default(),
-            error: get_s(item, "error").unwrap_or_default(),
-            attempt: get_n(item, "attempt").unwrap_or(0),
-            failed_at: get_time(item, "failed_at").unwrap_or_default(),
+            queue: get_s(&item, "queue").unwrap_or_default(),
+            job_id: get_s(&item, "job_id"),
+            job_type: get_s(&item, "job_type"),
+            kind: get_s(&item, "error_kind").unwrap_or_default(),
+            error: get_s(&item, "error").unwrap_or_default(),
+            attempt: get_n(&item, "attempt").unwrap_or(0),
+            failed_at: get_time(&item, "failed_at").unwrap_or_default(),
         }))
     }
 }
