@@ -75,11 +75,13 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
         response
     }
 
-    /// Runs one record; `Some(message id)` when it failed.
+    /// Runs one record; `Some(message id)` when it failed (`Some("")` when it had no id).
     async fn process_record<H: JobHandler>(&self, record: SqsMessage, handler: &H) -> Option<String> {
-        let Some(message_id) = record.message_id.clone() else {
-            tracing::error!("record without messageId: cannot be reported or retried individually");
-            return None;
+        let Some(message_id) = record.message_id.clone().filter(|id| !id.is_empty()) else {
+            // It cannot be named alone; Lambda treats an empty itemIdentifier as the failure
+            // of the whole batch, which retries everything (idempotent) and loses nothing.
+            tracing::error!("record without messageId: failing the whole batch");
+            return Some(String::new());
         };
         let receive_count =
             record.attributes.get("ApproximateReceiveCount").and_then(|c| c.parse().ok()).unwrap_or(1u32);

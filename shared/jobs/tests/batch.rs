@@ -114,3 +114,13 @@ async fn response_serialises_as_lambda_expects() {
     let json = serde_json::to_value(&response).unwrap();
     assert_eq!(json, serde_json::json!({"batchItemFailures": [{"itemIdentifier": "m-1"}]}));
 }
+
+#[tokio::test]
+async fn record_without_message_id_fails_the_whole_batch_rather_than_vanish() {
+    let p = processor();
+    let mut anonymous = record("x", welcome("a"), 1);
+    anonymous.message_id = None;
+    let response = p.process(event(vec![anonymous, record("b", welcome("b"), 1)]), &Picky::default()).await;
+    let ids: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    assert_eq!(ids, vec![""], "an empty itemIdentifier makes Lambda retry the whole batch");
+}
