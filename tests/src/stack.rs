@@ -24,6 +24,7 @@ pub struct Stack {
     pub sender: String,
     pub jobs_table: String,
     pub notifications_table: String,
+    pub tickets_table: String,
     pub queue_url: String,
     pub queue_arn: String,
     pub dlq_url: String,
@@ -53,6 +54,8 @@ impl Stack {
         let notifications_table = format!("{name}-notifications");
         create_table(&dynamodb, &jobs_table, "pk", "sk").await;
         create_table(&dynamodb, &notifications_table, "user_id", "id").await;
+        let tickets_table = format!("{name}-tickets");
+        create_tickets_table(&dynamodb, &tickets_table).await;
 
         let dlq_url = create_queue(&sqs, &format!("{name}-notifications-dlq"), None).await;
         let dlq_arn = queue_arn(&sqs, &dlq_url).await;
@@ -76,6 +79,7 @@ impl Stack {
             domain,
             jobs_table,
             notifications_table,
+            tickets_table,
             queue_url,
             queue_arn,
             dlq_url,
@@ -97,6 +101,7 @@ impl Stack {
                 ("DESKBELL_APP_URL", "https://help.example.com".to_owned()),
                 ("DESKBELL_JOBS_TABLE", self.jobs_table.clone()),
                 ("DESKBELL_NOTIFICATIONS_TABLE", self.notifications_table.clone()),
+                ("DESKBELL_TICKETS_TABLE", self.tickets_table.clone()),
             ]
             .map(|(k, v)| (k.to_owned(), v)),
         );
@@ -237,6 +242,41 @@ async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, hash: &str,
         .attribute_definitions(attr(range))
         .key_schema(key(hash, KeyType::Hash))
         .key_schema(key(range, KeyType::Range))
+        .send()
+        .await;
+    if let Err(e) = result {
+        let exists = e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception());
+        assert!(exists, "create table {name}: {e:?}");
+    }
+}
+
+/// The ticket store: key `id`, indexes `by_created` and `by_company` (see deskbell_tickets).
+async fn create_tickets_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+    use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, Projection, ProjectionType};
+    let attr = |n: &str| {
+        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
+    };
+    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
+    let index = |index: &str, hash: &str| {
+        GlobalSecondaryIndex::builder()
+            .index_name(index)
+            .key_schema(key(hash, KeyType::Hash))
+            .key_schema(key("created_key", KeyType::Range))
+            .projection(Projection::builder().projection_type(ProjectionType::All).build())
+            .build()
+            .unwrap()
+    };
+    let result = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr("id"))
+        .attribute_definitions(attr("created_month"))
+        .attribute_definitions(attr("created_key"))
+        .attribute_definitions(attr("company_id"))
+        .key_schema(key("id", KeyType::Hash))
+        .global_secondary_indexes(index(deskbell_tickets::BY_CREATED, "created_month"))
+        .global_secondary_indexes(index(deskbell_tickets::BY_COMPANY, "company_id"))
         .send()
         .await;
     if let Err(e) = result {

@@ -59,6 +59,7 @@ fn start_once(bin: &str) -> (Duration, u64) {
         .env("DESKBELL_APP_URL", "https://help.example.com")
         .env("DESKBELL_JOBS_TABLE", "deskbell-jobs")
         .env("DESKBELL_NOTIFICATIONS_TABLE", "deskbell-notifications")
+        .env("DESKBELL_TICKETS_TABLE", "deskbell-tickets")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

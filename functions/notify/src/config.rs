@@ -13,6 +13,7 @@ pub struct NotifyConfig {
     pub settings: Settings,
     pub jobs_table: String,
     pub notifications_table: String,
+    pub tickets_table: String,
     pub configuration_set: Option<String>,
     /// How long delivery and failure records are kept (their TTL).
     pub record_retention: Duration,
@@ -43,6 +44,7 @@ impl NotifyConfig {
             },
             jobs_table: env.required("DESKBELL_JOBS_TABLE")?,
             notifications_table: env.required("DESKBELL_NOTIFICATIONS_TABLE")?,
+            tickets_table: env.required("DESKBELL_TICKETS_TABLE")?,
             configuration_set: env
                 .parsed_or("DESKBELL_SES_CONFIGURATION_SET", String::new())
                 .map(|s| Some(s).filter(|s| !s.is_empty()))?,
@@ -69,6 +71,7 @@ mod tests {
         ("DESKBELL_APP_URL", "https://help.example.com/"),
         ("DESKBELL_JOBS_TABLE", "jobs"),
         ("DESKBELL_NOTIFICATIONS_TABLE", "notifications"),
+        ("DESKBELL_TICKETS_TABLE", "tickets"),
     ];
 
     #[test]

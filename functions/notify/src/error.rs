@@ -6,6 +6,7 @@ use deskbell_inbox::InboxError;
 use deskbell_mailer::MailError;
 use deskbell_records::{Channel, RecordError};
 use deskbell_runtime::{Classify, ErrorKind};
+use deskbell_tickets::TicketStoreError;
 
 /// Why one delivery (one recipient, one channel) did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,8 @@ impl Classify for DeliveryError {
 pub enum NotifyError {
     #[error("{job_type} does not belong on the notifications queue: the {function} function handles it")]
     WrongQueue { job_type: &'static str, function: &'static str },
+    #[error(transparent)]
+    Tickets(#[from] TicketStoreError),
     /// Some deliveries failed; the others are done and will not be repeated on retry.
     #[error("{} of {total} deliveries failed: {}", .errors.len(), Joined(.errors))]
     Deliveries { total: usize, errors: Vec<DeliveryError> },
@@ -52,6 +55,7 @@ impl Classify for NotifyError {
     fn kind(&self) -> ErrorKind {
         match self {
             Self::WrongQueue { .. } => ErrorKind::Permanent,
+            Self::Tickets(e) => e.kind(),
             Self::Deliveries { errors, .. } => {
                 if errors.iter().any(|e| e.kind() == ErrorKind::Transient) {
                     ErrorKind::Transient

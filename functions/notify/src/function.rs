@@ -5,19 +5,20 @@ use deskbell_inbox::{DynamoInbox, NotificationStore};
 use deskbell_jobs::{BatchProcessor, SqsVisibility, Visibility};
 use deskbell_mailer::{Mailer, SesMailer};
 use deskbell_records::{DeliveryLog, DynamoRecords, FailureLog};
+use deskbell_tickets::{DynamoTickets, TicketStore};
 use lambda_runtime::LambdaEvent;
 
 use crate::config::NotifyConfig;
 use crate::notifier::Notifier;
 
 /// One notify function instance: built once per Lambda container, called per batch.
-pub struct NotifyFunction<M, D, N, V, F> {
+pub struct NotifyFunction<M, D, N, T, V, F> {
     processor: BatchProcessor<V, F>,
-    notifier: Notifier<M, D, N>,
+    notifier: Notifier<M, D, N, T>,
 }
 
 /// notify as deployed: SES, DynamoDB and SQS.
-pub type AwsNotify = NotifyFunction<SesMailer, DynamoRecords, DynamoInbox, SqsVisibility, DynamoRecords>;
+pub type AwsNotify = NotifyFunction<SesMailer, DynamoRecords, DynamoInbox, DynamoTickets, SqsVisibility, DynamoRecords>;
 
 impl AwsNotify {
     /// Builds the AWS clients once from the shared configuration.
@@ -27,7 +28,8 @@ impl AwsNotify {
         let notifier = Notifier::new(
             SesMailer::new(aws_sdk_sesv2::Client::new(aws), config.configuration_set.clone()),
             records.clone(),
-            DynamoInbox::new(dynamodb, &config.notifications_table),
+            DynamoInbox::new(dynamodb.clone(), &config.notifications_table),
+            DynamoTickets::new(dynamodb, &config.tickets_table),
             config.settings,
         );
         let visibility = SqsVisibility::new(aws_sdk_sqs::Client::new(aws));
@@ -35,15 +37,16 @@ impl AwsNotify {
     }
 }
 
-impl<M, D, N, V, F> NotifyFunction<M, D, N, V, F>
+impl<M, D, N, T, V, F> NotifyFunction<M, D, N, T, V, F>
 where
     M: Mailer,
     D: DeliveryLog,
     N: NotificationStore,
+    T: TicketStore,
     V: Visibility,
     F: FailureLog,
 {
-    pub fn new(processor: BatchProcessor<V, F>, notifier: Notifier<M, D, N>) -> Self {
+    pub fn new(processor: BatchProcessor<V, F>, notifier: Notifier<M, D, N, T>) -> Self {
         Self { processor, notifier }
     }
 
@@ -52,7 +55,7 @@ where
         Ok(self.processor.process(event.payload, &self.notifier).await)
     }
 
-    pub fn notifier(&self) -> &Notifier<M, D, N> {
+    pub fn notifier(&self) -> &Notifier<M, D, N, T> {
         &self.notifier
     }
 

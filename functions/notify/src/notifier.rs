@@ -6,6 +6,7 @@ use deskbell_inbox::{Notification, NotificationStore};
 use deskbell_jobs::{JobContext, JobHandler};
 use deskbell_mailer::{Email, Mailer, single_line};
 use deskbell_records::{Channel, Claim, DeliveryKey, DeliveryLog};
+use deskbell_tickets::TicketStore;
 use futures::future::join_all;
 
 use crate::error::{DeliveryError, NotifyError};
@@ -24,17 +25,23 @@ pub struct Settings {
     pub lease: Duration,
 }
 
-/// The notify job handler: plans a job, then delivers each message idempotently.
-pub struct Notifier<M, D, N> {
+/// The notify job handler: keeps the ticket store, plans a job, then delivers each message
+/// idempotently.
+pub struct Notifier<M, D, N, T> {
     mailer: M,
     deliveries: D,
     inbox: N,
+    tickets: T,
     settings: Settings,
 }
 
-impl<M: Mailer, D: DeliveryLog, N: NotificationStore> Notifier<M, D, N> {
-    pub fn new(mailer: M, deliveries: D, inbox: N, settings: Settings) -> Self {
-        Self { mailer, deliveries, inbox, settings }
+impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore> Notifier<M, D, N, T> {
+    pub fn new(mailer: M, deliveries: D, inbox: N, tickets: T, settings: Settings) -> Self {
+        Self { mailer, deliveries, inbox, tickets, settings }
+    }
+
+    pub fn tickets(&self) -> &T {
+        &self.tickets
     }
 
     pub fn mailer(&self) -> &M {
@@ -116,11 +123,16 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore> Notifier<M, D, N> {
     }
 }
 
-impl<M: Mailer, D: DeliveryLog, N: NotificationStore> JobHandler for Notifier<M, D, N> {
+impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore> JobHandler for Notifier<M, D, N, T> {
     type Error = NotifyError;
 
     async fn handle(&self, job: &Job, ctx: &JobContext) -> Result<(), NotifyError> {
         let planned = plan(job, &self.settings.site)?;
+        // The snapshot first: reports and statistics read it, and a retry repeats it harmlessly.
+        if let Some(ticket) = job.payload.ticket() {
+            let kept = self.tickets.upsert(ticket).await?;
+            tracing::debug!(ticket = %ticket.id, version = ticket.version, ?kept, "ticket snapshot");
+        }
         let deliveries = planned.iter().flat_map(|p| p.recipient.channels.iter().map(move |c| (p, *c)));
         let results = join_all(deliveries.map(|(p, channel)| self.deliver(job, ctx, p, channel))).await;
         let total = results.len();

@@ -10,9 +10,10 @@ use deskbell_jobs::{BatchProcessor, MemoryVisibility, RetryPolicy};
 use deskbell_mailer::MemoryMailer;
 use deskbell_notify::{Notifier, NotifyFunction, Settings, Site};
 use deskbell_records::{DeliveryStatus, MemoryRecords};
+use deskbell_tickets::MemoryTickets;
 use lambda_runtime::{Context, LambdaEvent};
 
-type Memory = NotifyFunction<MemoryMailer, MemoryRecords, MemoryInbox, MemoryVisibility, MemoryRecords>;
+type Memory = NotifyFunction<MemoryMailer, MemoryRecords, MemoryInbox, MemoryTickets, MemoryVisibility, MemoryRecords>;
 
 fn settings() -> Settings {
     Settings {
@@ -26,7 +27,7 @@ fn settings() -> Settings {
 fn function(mailer: MemoryMailer) -> Memory {
     NotifyFunction::new(
         BatchProcessor::new(MemoryVisibility::default(), MemoryRecords::default(), RetryPolicy::default(), 10),
-        Notifier::new(mailer, MemoryRecords::default(), MemoryInbox::default(), settings()),
+        Notifier::new(mailer, MemoryRecords::default(), MemoryInbox::default(), MemoryTickets::default(), settings()),
     )
 }
 
@@ -137,4 +138,22 @@ async fn french_recipient_gets_french_email() {
     assert!(sent[0].html().contains("lang=\"fr\""));
     assert!(sent[0].text().contains("https://help.example.com/reset?token=abc"));
     assert!(f.notifier().inbox().all().await.is_empty(), "password resets are email only");
+}
+
+#[tokio::test]
+async fn ticket_jobs_keep_the_newest_snapshot_whatever_the_order() {
+    let f = function(MemoryMailer::default());
+    let mut newer = job(JobType::TicketUpdated, "v3");
+    let mut older = job(JobType::TicketAssigned, "v2");
+    let (Payload::TicketUpdated(n), Payload::TicketAssigned(o)) = (&mut newer.payload, &mut older.payload) else {
+        unreachable!()
+    };
+    n.ticket.version = 3;
+    n.ticket.subject = "newest".into();
+    o.ticket.version = 2;
+    o.ticket.subject = "older".into();
+    assert!(run(&f, vec![record("m1", newer.to_body(), 1)]).await.is_empty());
+    assert!(run(&f, vec![record("m2", older.to_body(), 1)]).await.is_empty());
+    let stored = f.notifier().tickets().get("t-1042").await.unwrap();
+    assert_eq!((stored.version, stored.subject.as_str()), (3, "newest"));
 }

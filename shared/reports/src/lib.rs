@@ -1,0 +1,1 @@
+//! Ticket reports (being written).
