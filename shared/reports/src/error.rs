@@ -40,7 +40,7 @@ mod tests {
 
     #[test]
     fn row_error_names_the_ticket() {
-        let source = serde_json::from_str::<u8>("x").err().unwrap_or_else(|| unreachable!());
+        let source = serde_json::from_str::<u8>("x").unwrap_err();
         let err = ReportError::Json { ticket_id: "t-7".into(), source };
         assert!(err.to_string().starts_with("row of ticket t-7: JSON encoding failed"), "{err}");
     }

@@ -116,9 +116,9 @@ mod tests {
     #[test]
     fn buffer_is_taken_only_once_it_reaches_the_threshold() {
         let mut buffer = PartBuffer::with_capacity(8);
-        let _ = buffer.write_all(b"abc");
+        buffer.write_all(b"abc").unwrap();
         assert_eq!(buffer.take_at_least(4), None);
-        let _ = buffer.write_all(b"d");
+        buffer.write_all(b"d").unwrap();
         assert_eq!(buffer.take_at_least(4).as_deref(), Some(&b"abcd"[..]));
         assert_eq!(buffer.take_at_least(0), None, "an empty buffer is never a part");
         assert!(buffer.into_bytes().is_empty());
@@ -129,12 +129,12 @@ mod tests {
         let mut output = Output::new(PartBuffer::with_capacity(0), true);
         let mut compressed = Vec::new();
         for i in 0..2000 {
-            let _ = output.write_all(format!("line {i}\n").as_bytes());
+            output.write_all(format!("line {i}\n").as_bytes()).unwrap();
             compressed.extend(output.buffer().take_at_least(1).unwrap_or_default());
         }
-        compressed.extend(output.finish().map(PartBuffer::into_bytes).unwrap_or_default());
+        compressed.extend(output.finish().unwrap().into_bytes());
         let mut text = String::new();
-        let _ = GzDecoder::new(compressed.as_slice()).read_to_string(&mut text);
+        GzDecoder::new(compressed.as_slice()).read_to_string(&mut text).unwrap();
         let expected: String = (0..2000).map(|i| format!("line {i}\n")).collect();
         assert_eq!(text, expected);
     }
