@@ -25,6 +25,9 @@ pub struct SentEmail {
 
 static EMULATOR: OnceLock<Emulator> = OnceLock::new();
 
+/// The smallest multipart part the emulator started by the tests accepts.
+pub const TEST_PART_SIZE: usize = 8192;
+
 impl Emulator {
     /// The emulator at `DESKBELL_EMULATOR_URL` if set, else a moto server started for this
     /// test process from the project's virtualenv (`scripts/setup-local-aws`), on a free port.
@@ -98,6 +101,8 @@ fn start_moto() -> String {
     std::thread::spawn(move || {
         let mut command = Command::new(&moto);
         command.args(["-H", "127.0.0.1", "-p", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::null());
+        // Multipart tests use 8 KiB parts instead of S3's 5 MiB, so they stay small.
+        command.env("S3_UPLOAD_PART_MIN_SIZE", TEST_PART_SIZE.to_string());
         // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
         unsafe {
             std::os::unix::process::CommandExt::pre_exec(&mut command, || {

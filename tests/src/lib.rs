@@ -7,5 +7,5 @@
 mod emulator;
 mod stack;
 
-pub use emulator::{Emulator, SentEmail};
+pub use emulator::{Emulator, SentEmail, TEST_PART_SIZE};
 pub use stack::Stack;

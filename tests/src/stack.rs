@@ -28,6 +28,11 @@ pub struct Stack {
     pub queue_url: String,
     pub queue_arn: String,
     pub dlq_url: String,
+    pub reports_queue_url: String,
+    pub reports_queue_arn: String,
+    /// The reports bucket.
+    pub bucket: String,
+    pub s3: aws_sdk_s3::Client,
     /// maxReceiveCount of the queue's redrive policy.
     pub max_receives: u32,
 }
@@ -58,10 +63,26 @@ impl Stack {
         create_tickets_table(&dynamodb, &tickets_table).await;
 
         let dlq_url = create_queue(&sqs, &format!("{name}-notifications-dlq"), None).await;
-        let dlq_arn = queue_arn(&sqs, &dlq_url).await;
+        let dlq_arn = queue_arn_of(&sqs, &dlq_url).await;
         let redrive = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{max_receives}"}}"#);
         let queue_url = create_queue(&sqs, &format!("{name}-notifications"), Some(redrive)).await;
-        let queue_arn = queue_arn(&sqs, &queue_url).await;
+        let queue_arn = queue_arn_of(&sqs, &queue_url).await;
+        let reports_dlq_url = create_queue(&sqs, &format!("{name}-reports-dlq"), None).await;
+        let reports_dlq_arn = queue_arn_of(&sqs, &reports_dlq_url).await;
+        let reports_redrive =
+            format!(r#"{{"deadLetterTargetArn":"{reports_dlq_arn}","maxReceiveCount":"{max_receives}"}}"#);
+        let reports_queue_url = create_queue(&sqs, &format!("{name}-reports"), Some(reports_redrive)).await;
+        let reports_queue_arn = queue_arn_of(&sqs, &reports_queue_url).await;
+        let s3 = deskbell_objects::S3Objects::client(&aws);
+        let bucket = format!("{name}-reports");
+        let region = aws.region().map(|r| r.to_string()).unwrap_or_default();
+        let location = aws_sdk_s3::types::CreateBucketConfiguration::builder()
+            .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region.as_str()))
+            .build();
+        if let Err(e) = s3.create_bucket().bucket(&bucket).create_bucket_configuration(location).send().await {
+            let exists = e.as_service_error().is_some_and(|e| e.is_bucket_already_owned_by_you());
+            assert!(exists, "create bucket {bucket}: {e:?}");
+        }
 
         let ses = aws_sdk_sesv2::Client::new(&aws);
         if let Err(e) = ses.create_email_identity().email_identity(&domain).send().await {
@@ -83,6 +104,10 @@ impl Stack {
             queue_url,
             queue_arn,
             dlq_url,
+            reports_queue_url,
+            reports_queue_arn,
+            bucket,
+            s3,
             max_receives,
         }
     }
@@ -109,6 +134,26 @@ impl Stack {
             .expect("test configuration")
     }
 
+    /// report's configuration for this stack: its tables and bucket, report.ready onto this
+    /// stack's notifications queue, parts of the emulator's minimum size.
+    pub fn report_config_with(&self, overrides: &[(&str, &str)]) -> deskbell_report::ReportConfig {
+        let mut vars: Vec<(String, String)> = overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        vars.extend(
+            [
+                ("DESKBELL_JOBS_TABLE", self.jobs_table.clone()),
+                ("DESKBELL_TICKETS_TABLE", self.tickets_table.clone()),
+                ("DESKBELL_REPORTS_BUCKET", self.bucket.clone()),
+                ("DESKBELL_NOTIFICATIONS_QUEUE_URL", self.queue_url.clone()),
+                ("DESKBELL_REPORT_PART_SIZE", crate::TEST_PART_SIZE.to_string()),
+            ]
+            .map(|(k, v)| (k.to_owned(), v)),
+        );
+        deskbell_report::ReportConfig::from_env(&Env::from_fn(|n| {
+            vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone())
+        }))
+        .expect("test configuration")
+    }
+
     /// A body whose `@example.com` addresses are moved to this test's domain.
     pub fn retarget(&self, body: &str) -> String {
         body.replace("@example.com", &format!("@{}", self.domain))
@@ -116,6 +161,11 @@ impl Stack {
 
     /// Sends bodies (SendMessageBatch, ≤ 10 a call); answers the message ids in order.
     pub async fn send(&self, bodies: &[String]) -> Vec<String> {
+        self.send_to(&self.queue_url, bodies).await
+    }
+
+    /// Sends bodies to the queue at `queue_url`; answers the message ids in order.
+    pub async fn send_to(&self, queue_url: &str, bodies: &[String]) -> Vec<String> {
         let mut ids = Vec::new();
         for chunk in bodies.chunks(10) {
             let entries = chunk
@@ -125,14 +175,8 @@ impl Stack {
                     SendMessageBatchRequestEntry::builder().id(i.to_string()).message_body(body).build().unwrap()
                 })
                 .collect();
-            let out = self
-                .sqs
-                .send_message_batch()
-                .queue_url(&self.queue_url)
-                .set_entries(Some(entries))
-                .send()
-                .await
-                .unwrap();
+            let out =
+                self.sqs.send_message_batch().queue_url(queue_url).set_entries(Some(entries)).send().await.unwrap();
             assert!(out.failed().is_empty(), "send failed: {:?}", out.failed());
             let mut ok: Vec<_> = out.successful().to_vec();
             ok.sort_by_key(|e| e.id().parse::<usize>().unwrap_or(0));
@@ -144,13 +188,18 @@ impl Stack {
     /// Receives up to `max` messages (waiting up to 5 s for them) as Lambda would hand them
     /// to the function: an `SqsEvent` with receipt handles, attributes and the queue's ARN.
     pub async fn receive(&self, max: usize) -> SqsEvent {
+        self.receive_from(&self.queue_url, &self.queue_arn, max).await
+    }
+
+    /// [`Stack::receive`] from the queue at `queue_url` (ARN `queue_arn`).
+    pub async fn receive_from(&self, queue_url: &str, queue_arn: &str, max: usize) -> SqsEvent {
         let mut records = Vec::new();
         let deadline = Instant::now() + Duration::from_secs(5);
         while records.len() < max && Instant::now() < deadline {
             let out = self
                 .sqs
                 .receive_message()
-                .queue_url(&self.queue_url)
+                .queue_url(queue_url)
                 .max_number_of_messages(i32::try_from((max - records.len()).min(10)).unwrap_or(10))
                 .message_system_attribute_names(MessageSystemAttributeName::All)
                 .wait_time_seconds(1)
@@ -164,7 +213,7 @@ impl Stack {
                 r.body = m.body().map(str::to_owned);
                 r.md5_of_body = m.md5_of_body().map(str::to_owned);
                 r.event_source = Some("aws:sqs".into());
-                r.event_source_arn = Some(self.queue_arn.clone());
+                r.event_source_arn = Some(queue_arn.to_owned());
                 r.aws_region = Some("eu-west-1".into());
                 if let Some(attributes) = m.attributes() {
                     r.attributes = attributes.iter().map(|(k, v)| (k.as_str().to_owned(), v.clone())).collect();
@@ -179,12 +228,17 @@ impl Stack {
 
     /// What Lambda does after an invocation: deletes every record not reported as failed.
     pub async fn complete(&self, event: &SqsEvent, response: &SqsBatchResponse) {
+        self.complete_on(&self.queue_url, event, response).await
+    }
+
+    /// [`Stack::complete`] on the queue at `queue_url`.
+    pub async fn complete_on(&self, queue_url: &str, event: &SqsEvent, response: &SqsBatchResponse) {
         let failed: HashSet<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
         for r in &event.records {
             if !failed.contains(r.message_id.as_deref().unwrap_or_default()) {
                 self.sqs
                     .delete_message()
-                    .queue_url(&self.queue_url)
+                    .queue_url(queue_url)
                     .receipt_handle(r.receipt_handle.clone().unwrap_or_default())
                     .send()
                     .await
@@ -299,7 +353,7 @@ async fn create_queue(client: &aws_sdk_sqs::Client, name: &str, redrive: Option<
         .to_owned()
 }
 
-async fn queue_arn(client: &aws_sdk_sqs::Client, url: &str) -> String {
+async fn queue_arn_of(client: &aws_sdk_sqs::Client, url: &str) -> String {
     let out = client
         .get_queue_attributes()
         .queue_url(url)

@@ -19,8 +19,10 @@ mod backoff;
 mod batch;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+mod publish;
 mod visibility;
 
 pub use backoff::RetryPolicy;
 pub use batch::{BatchProcessor, JobContext, JobHandler};
+pub use publish::{JobQueue, MemoryJobQueue, PublishError, SqsJobQueue};
 pub use visibility::{MemoryVisibility, SqsVisibility, Visibility, VisibilityError, queue_name};

@@ -45,7 +45,8 @@ pub trait ObjectStore: Send + Sync {
     fn bucket(&self) -> &str;
 
     /// Writes a whole object in one request.
-    fn put(&self, key: &str, content_type: &str, body: Vec<u8>) -> impl Future<Output = Result<(), ObjectError>> + Send;
+    fn put(&self, key: &str, content_type: &str, body: Vec<u8>)
+    -> impl Future<Output = Result<(), ObjectError>> + Send;
 
     /// Starts a multipart upload; answers its upload id.
     fn begin(&self, key: &str, content_type: &str) -> impl Future<Output = Result<String, ObjectError>> + Send;
@@ -71,5 +72,9 @@ pub trait ObjectStore: Send + Sync {
     fn abort(&self, key: &str, upload_id: &str) -> impl Future<Output = Result<(), ObjectError>> + Send;
 
     /// A link that downloads the object for `expires_in`.
-    fn download_link(&self, key: &str, expires_in: Duration) -> impl Future<Output = Result<String, ObjectError>> + Send;
+    fn download_link(
+        &self,
+        key: &str,
+        expires_in: Duration,
+    ) -> impl Future<Output = Result<String, ObjectError>> + Send;
 }

@@ -7,11 +7,16 @@ use tokio::sync::Mutex;
 
 use crate::{ObjectError, ObjectStore, UploadedPart};
 
+/// An object: content type and bytes.
+type Object = (String, Vec<u8>);
+/// An open upload: content type and parts by number.
+type OpenUpload = (String, BTreeMap<i32, Vec<u8>>);
+
 /// Objects and open uploads in memory; behaves like [`crate::S3Objects`].
 #[derive(Default)]
 pub struct MemoryObjects {
-    objects: Mutex<BTreeMap<String, (String, Vec<u8>)>>,
-    uploads: Mutex<BTreeMap<String, (String, BTreeMap<i32, Vec<u8>>)>>,
+    objects: Mutex<BTreeMap<String, Object>>,
+    uploads: Mutex<BTreeMap<String, OpenUpload>>,
     next_upload: Mutex<u32>,
 }
 

@@ -11,16 +11,19 @@
 //! |---|---|---|
 //! | delivery | `delivery#<job id>` | `<channel>#<recipient id>` |
 //! | failure | `failure#<SQS message id>` | `failure` |
+//! | report status | `report#<report id>` | `report` |
 
 mod delivery;
 mod dynamo;
 mod failure;
 mod memory;
+mod report;
 
 pub use delivery::{Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryRecord, DeliveryStatus};
 pub use dynamo::DynamoRecords;
 pub use failure::{FailureLog, FailureRecord};
 pub use memory::MemoryRecords;
+pub use report::{ReportLog, ReportOutcome, ReportRecord, ReportStart, ReportStatus};
 
 use deskbell_runtime::{Classify, ErrorKind};
 

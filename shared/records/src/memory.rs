@@ -12,6 +12,7 @@ use crate::*;
 pub struct MemoryRecords {
     deliveries: Mutex<HashMap<DeliveryKey, DeliveryRecord>>,
     failures: Mutex<HashMap<String, FailureRecord>>,
+    reports: Mutex<HashMap<String, ReportRecord>>,
 }
 
 impl MemoryRecords {
@@ -109,6 +110,63 @@ impl DeliveryLog for MemoryRecords {
 
     async fn get(&self, key: &DeliveryKey) -> Result<Option<DeliveryRecord>, RecordError> {
         Ok(self.deliveries.lock().await.get(key).cloned())
+    }
+}
+
+impl ReportLog for MemoryRecords {
+    async fn start(
+        &self,
+        report_id: &str,
+        requested_at: DateTime<Utc>,
+        _attempt: &Attempt,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> Result<ReportStart, RecordError> {
+        let mut reports = self.reports.lock().await;
+        let record = reports.entry(report_id.to_owned()).or_insert_with(|| ReportRecord {
+            report_id: report_id.to_owned(),
+            status: ReportStatus::Requested,
+            requested_at,
+            started_at: None,
+            finished_at: None,
+            outcome: None,
+            error: None,
+            attempts: 0,
+            lease_until: None,
+        });
+        if let Some(blocked) = record.blocks(now) {
+            return Ok(blocked);
+        }
+        record.status = ReportStatus::Running;
+        record.started_at = Some(now);
+        record.attempts += 1;
+        record.lease_until = Some(now + lease);
+        record.error = None;
+        Ok(ReportStart::Acquired)
+    }
+
+    async fn succeed(&self, report_id: &str, outcome: &ReportOutcome, now: DateTime<Utc>) -> Result<(), RecordError> {
+        if let Some(r) = self.reports.lock().await.get_mut(report_id) {
+            r.status = ReportStatus::Succeeded;
+            r.outcome = Some(outcome.clone());
+            r.finished_at = Some(now);
+            r.lease_until = None;
+        }
+        Ok(())
+    }
+
+    async fn fail(&self, report_id: &str, error: &str, now: DateTime<Utc>) -> Result<(), RecordError> {
+        if let Some(r) = self.reports.lock().await.get_mut(report_id) {
+            r.status = ReportStatus::Failed;
+            r.error = Some(error.to_owned());
+            r.finished_at = Some(now);
+            r.lease_until = None;
+        }
+        Ok(())
+    }
+
+    async fn get_report(&self, report_id: &str) -> Result<Option<ReportRecord>, RecordError> {
+        Ok(self.reports.lock().await.get(report_id).cloned())
     }
 }
 

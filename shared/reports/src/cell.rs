@@ -85,7 +85,8 @@ mod tests {
 
     #[test]
     fn time_matches_chrono_for_leap_seconds_and_far_years() {
-        for time in [utc(2016, 12, 31, 23, 59, 59, 1_500_000_000), utc(12345, 6, 7, 8, 9, 10, 0), utc(-44, 3, 15, 0, 0, 0, 0)]
+        for time in
+            [utc(2016, 12, 31, 23, 59, 59, 1_500_000_000), utc(12345, 6, 7, 8, 9, 10, 0), utc(-44, 3, 15, 0, 0, 0, 0)]
         {
             assert_eq!(Rfc3339(time).to_string(), time.to_rfc3339_opts(SecondsFormat::Secs, true));
         }
@@ -101,7 +102,8 @@ mod tests {
     fn number_is_a_json_number_and_text_a_json_string() {
         assert_eq!(serde_json::to_string(&Cell::Number(1042)).unwrap(), "1042");
         assert_eq!(serde_json::to_string(&Cell::Text("a\"b")).unwrap(), r#""a\"b""#);
-        assert_eq!(serde_json::to_string(&Cell::Time(utc(2026, 11, 24, 10, 0, 0, 0))).unwrap(),
+        assert_eq!(
+            serde_json::to_string(&Cell::Time(utc(2026, 11, 24, 10, 0, 0, 0))).unwrap(),
             r#""2026-11-24T10:00:00Z""#
         );
     }

@@ -4,11 +4,11 @@
 use std::fmt::Write as _;
 use std::io;
 
+use crate::ReportError;
 use crate::cell::Cell;
 use crate::formula;
 use crate::output::{Output, PartBuffer};
 use crate::row::{COLUMNS, Row};
-use crate::ReportError;
 
 /// A CSV file being written, one record per row, through one `csv::Writer` for the whole file.
 pub(crate) struct CsvRows {

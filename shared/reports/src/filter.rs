@@ -8,7 +8,7 @@ use deskbell_contract::{ReportFilters, Ticket};
 pub fn matches(filters: &ReportFilters, ticket: &Ticket) -> bool {
     let created = filters.created_from <= ticket.created_at && ticket.created_at < filters.created_to;
     let company = filters.companies.is_empty()
-        || ticket.company.as_ref().is_some_and(|company| filters.companies.iter().any(|id| *id == company.id));
+        || ticket.company.as_ref().is_some_and(|company| filters.companies.contains(&company.id));
     let status = filters.statuses.is_empty() || filters.statuses.contains(&ticket.status);
     let priority = filters.priorities.is_empty() || filters.priorities.contains(&ticket.priority);
     created && company && status && priority

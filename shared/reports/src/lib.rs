@@ -1,7 +1,7 @@
-//! Ticket reports without AWS, I/O or clock: which tickets a report holds ([`matches`]), their [`Row`]s, and the
+//! Ticket reports without AWS, I/O or clock: which tickets a report holds ([`matches()`]), their [`Row`]s, and the
 //! file they make ([`ReportWriter`]), cut into upload parts of bounded size.
 //!
-//! The caller reads tickets (DynamoDB), keeps those that [`matches`] the filters, pushes each into a
+//! The caller reads tickets (DynamoDB), keeps those that [`matches()`] the filters, pushes each into a
 //! [`ReportWriter`] and uploads every [`Part`] it returns (S3 multipart upload), then the last one from
 //! [`ReportWriter::finish`]. The writer holds about one part plus one row, whatever the number of rows.
 //!

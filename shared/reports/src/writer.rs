@@ -67,13 +67,13 @@ pub struct ReportWriter {
 
 impl ReportWriter {
     /// A report file in `format`, gzip-compressed as one stream when `gzip`, cut into parts of at least
-    /// `part_size` bytes. A part is emitted as soon as the buffered output reaches `part_size` (S3 needs
-    /// [`MIN_PART_SIZE`] for all parts but the last; tests use small sizes).
+    /// `part_size` bytes: a part is cut as soon as the buffered output reaches `part_size` and handed out by the
+    /// next [`push`](Self::push) (S3 needs [`MIN_PART_SIZE`] for all parts but the last; tests use small sizes).
     pub fn new(format: ReportFormat, gzip: bool, part_size: usize) -> Self {
         let buffer = PartBuffer::with_capacity(part_size.saturating_add(HEADROOM).min(MAX_RESERVED));
         let output = Output::new(buffer, gzip);
         let rows_out = match format {
-            ReportFormat::Csv => RowsOut::Csv(CsvRows::new(output)),
+            ReportFormat::Csv => RowsOut::Csv(Box::new(CsvRows::new(output))),
             ReportFormat::Json => RowsOut::Ndjson(NdjsonRows::new(output)),
         };
         Self { rows_out, format, gzip, part_size, totals: Totals::default() }
@@ -112,9 +112,9 @@ impl fmt::Debug for ReportWriter {
     }
 }
 
-/// The rows' encoding.
+/// The rows' encoding (the CSV one boxed: the csv crate's writer state is large).
 enum RowsOut {
-    Csv(CsvRows),
+    Csv(Box<CsvRows>),
     Ndjson(NdjsonRows),
 }
 

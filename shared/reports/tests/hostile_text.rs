@@ -18,17 +18,19 @@ fn hostile_text() -> impl Strategy<Value = String> {
 }
 
 fn hostile_ticket() -> impl Strategy<Value = Ticket> {
-    (hostile_text(), hostile_text(), hostile_text(), hostile_text()).prop_map(|(subject, requester, assignee, company)| {
-        let mut t = ticket_with_text(&subject);
-        t.requester.name = requester;
-        if let Some(a) = t.assignee.as_mut() {
-            a.name = assignee;
-        }
-        if let Some(c) = t.company.as_mut() {
-            c.name = company;
-        }
-        t
-    })
+    (hostile_text(), hostile_text(), hostile_text(), hostile_text()).prop_map(
+        |(subject, requester, assignee, company)| {
+            let mut t = ticket_with_text(&subject);
+            t.requester.name = requester;
+            if let Some(a) = t.assignee.as_mut() {
+                a.name = assignee;
+            }
+            if let Some(c) = t.company.as_mut() {
+                c.name = company;
+            }
+            t
+        },
+    )
 }
 
 fn free_text(t: &Ticket) -> [&str; 4] {

@@ -8,27 +8,68 @@ use deskbell_contract::fixtures::{at, ticket, user};
 use deskbell_contract::{Company, Priority, ReportFormat, Role, Status, Ticket};
 use deskbell_reports::{Finished, Part, ReportWriter};
 
-/// Ticket #`n` with a subject of varying length, a company, status, priority and assignee that vary with `n`,
-/// and some optional fields absent.
+/// A well-mixed hash of `n` (splitmix64), so generated tickets vary like real ones and compress like them.
+pub fn mix(n: u64) -> u64 {
+    let mut z = n.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Ticket #`n`: a subject of 0 to 22 words drawn from `n` (commas, quotes, accents, emoji included), a company,
+/// status, priority, requester and assignee that vary with `n`, and some optional fields absent.
 pub fn varied_ticket(n: u64) -> Ticket {
-    let subject_words = ["printer", "on", "fire", "again,", "\"urgent\"", "écran", "🔥"];
-    let subject = (0..(n % 23) as usize).map(|i| subject_words[i % subject_words.len()]).collect::<Vec<_>>().join(" ");
-    let company = match n % 4 {
+    const WORDS: [&str; 24] = [
+        "printer",
+        "on",
+        "fire",
+        "again,",
+        "\"urgent\"",
+        "écran",
+        "🔥",
+        "login",
+        "fails",
+        "after",
+        "password",
+        "reset",
+        "invoice",
+        "missing",
+        "VPN",
+        "drops",
+        "every",
+        "hour",
+        "cannot",
+        "export",
+        "report",
+        "slow",
+        "mailbox",
+        "full",
+    ];
+    let h = mix(n);
+    let words = (h % 23) as usize;
+    let mut subject: Vec<String> = (0..words).map(|i| WORDS[(mix(h ^ i as u64) % 24) as usize].to_owned()).collect();
+    if h % 3 == 0 {
+        subject.push(format!("ref {:08x}", h >> 32));
+    }
+    let company = match h % 7 {
         0 => None,
-        k => Some(Company { id: format!("company-{k}"), name: format!("Company {k}, Ltd") }),
+        k => Some(Company { id: format!("company-{}", h % 97), name: format!("Company {k}, Ltd") }),
     };
-    let assignee = (n % 3 != 0).then(|| user(&format!("agent{}", n % 5), Role::Agent));
+    let assignee = (h % 5 != 0).then(|| user(&format!("agent{}", (h >> 8) % 40), Role::Agent));
+    let created_at = at() - Duration::seconds(((h >> 16) % 90_000_000) as i64);
     Ticket {
         id: format!("t-{n}"),
         number: n,
-        subject,
-        status: Status::ALL[(n % 6) as usize],
-        priority: [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent][(n % 4) as usize],
+        subject: subject.join(" "),
+        status: Status::ALL[((h >> 4) % 6) as usize],
+        priority: [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent][((h >> 12) % 4) as usize],
+        requester: user(&format!("cust{}", (h >> 20) % 5000), Role::Customer),
         company,
         assignee,
-        created_at: at() - Duration::minutes(n as i64),
-        first_response_at: (n % 2 == 0).then(|| at() + Duration::seconds(n as i64)),
-        resolved_at: (n % 5 == 0).then(at),
+        created_at,
+        updated_at: created_at + Duration::seconds(((h >> 24) % 500_000) as i64),
+        first_response_at: (h % 2 == 0).then(|| created_at + Duration::seconds(((h >> 28) % 90_000) as i64)),
+        resolved_at: (h % 4 == 0).then(|| created_at + Duration::seconds(((h >> 36) % 900_000) as i64)),
         ..ticket(n)
     }
 }
