@@ -34,7 +34,7 @@ fn per_record(c: &mut Criterion) {
         group.bench_function(format!("decode+decide+render {name}"), |b| {
             b.iter(|| {
                 let job = decode(black_box(&body)).unwrap();
-                black_box(plan(&job, &site).unwrap())
+                black_box(plan(&job, &site, None).unwrap())
             })
         });
     }

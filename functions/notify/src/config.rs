@@ -15,6 +15,8 @@ pub struct NotifyConfig {
     pub notifications_table: String,
     pub tickets_table: String,
     pub configuration_set: Option<String>,
+    /// The bucket of report files; without it, report emails link to the app's report page.
+    pub reports_bucket: Option<String>,
     /// How long delivery and failure records are kept (their TTL).
     pub record_retention: Duration,
     pub retry: RetryPolicy,
@@ -41,12 +43,16 @@ impl NotifyConfig {
                 sender,
                 notification_ttl: Duration::days(env.parsed_or("DESKBELL_NOTIFICATION_TTL_DAYS", 180)?),
                 lease: Duration::seconds(env.parsed_or("DESKBELL_DELIVERY_LEASE_SECS", 60)?),
+                report_link_ttl: report_link_ttl(env)?,
             },
             jobs_table: env.required("DESKBELL_JOBS_TABLE")?,
             notifications_table: env.required("DESKBELL_NOTIFICATIONS_TABLE")?,
             tickets_table: env.required("DESKBELL_TICKETS_TABLE")?,
             configuration_set: env
                 .parsed_or("DESKBELL_SES_CONFIGURATION_SET", String::new())
+                .map(|s| Some(s).filter(|s| !s.is_empty()))?,
+            reports_bucket: env
+                .parsed_or("DESKBELL_REPORTS_BUCKET", String::new())
                 .map(|s| Some(s).filter(|s| !s.is_empty()))?,
             record_retention: Duration::days(env.parsed_or("DESKBELL_RECORD_RETENTION_DAYS", 30)?),
             retry: RetryPolicy {
@@ -56,6 +62,20 @@ impl NotifyConfig {
             concurrency: env.parsed_or("DESKBELL_BATCH_CONCURRENCY", 10)?,
         })
     }
+}
+
+/// The life of a report download link: 1 s to 7 days (the longest S3 presigns for).
+fn report_link_ttl<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<std::time::Duration, ConfigError> {
+    const NAME: &str = "DESKBELL_REPORT_LINK_TTL_SECS";
+    let secs: u64 = env.parsed_or(NAME, 3600)?;
+    if !(1..=604_800).contains(&secs) {
+        return Err(ConfigError::Invalid {
+            name: NAME.into(),
+            value: secs.to_string(),
+            reason: "expected 1 to 604800 seconds (7 days, the longest a presigned link lives)".into(),
+        });
+    }
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 #[cfg(test)]
@@ -74,6 +94,10 @@ mod tests {
         ("DESKBELL_TICKETS_TABLE", "tickets"),
     ];
 
+    fn minimal_and(extra: &[(&'static str, &'static str)]) -> &'static [(&'static str, &'static str)] {
+        [MINIMAL, extra].concat().leak()
+    }
+
     #[test]
     fn minimal_environment_gets_safe_defaults() {
         let c = NotifyConfig::from_env(&env(MINIMAL)).unwrap();
@@ -81,6 +105,26 @@ mod tests {
         assert_eq!(c.concurrency, 10);
         assert_eq!(c.settings.notification_ttl, Duration::days(180));
         assert_eq!(c.configuration_set, None);
+        assert_eq!(c.reports_bucket, None);
+        assert_eq!(c.settings.report_link_ttl, std::time::Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn reports_bucket_and_link_life_are_read() {
+        let vars =
+            minimal_and(&[("DESKBELL_REPORTS_BUCKET", "acme-reports"), ("DESKBELL_REPORT_LINK_TTL_SECS", "900")]);
+        let c = NotifyConfig::from_env(&env(vars)).unwrap();
+        assert_eq!(c.reports_bucket.as_deref(), Some("acme-reports"));
+        assert_eq!(c.settings.report_link_ttl, std::time::Duration::from_secs(900));
+    }
+
+    #[test]
+    fn link_life_outside_one_second_to_seven_days_is_refused_by_name() {
+        for ttl in ["0", "604801", "-5", "an hour"] {
+            let err = NotifyConfig::from_env(&env(minimal_and(&[("DESKBELL_REPORT_LINK_TTL_SECS", ttl)]))).unwrap_err();
+            assert!(err.to_string().contains("DESKBELL_REPORT_LINK_TTL_SECS"), "{err}");
+        }
+        assert!(NotifyConfig::from_env(&env(minimal_and(&[("DESKBELL_REPORT_LINK_TTL_SECS", "604800")]))).is_ok());
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::fmt;
 
 use deskbell_inbox::InboxError;
 use deskbell_mailer::MailError;
+use deskbell_objects::ObjectError;
 use deskbell_records::{Channel, RecordError};
 use deskbell_runtime::{Classify, ErrorKind};
 use deskbell_tickets::TicketStoreError;
@@ -44,6 +45,11 @@ pub enum NotifyError {
     WrongQueue { job_type: &'static str, function: &'static str },
     #[error(transparent)]
     Tickets(#[from] TicketStoreError),
+    /// notify signs download links only into the bucket it was given.
+    #[error("report {report_id} is in bucket {bucket}, not in notify's reports bucket {reports_bucket}")]
+    ForeignBucket { report_id: String, bucket: String, reports_bucket: String },
+    #[error("download link of report {report_id}: {error}")]
+    ReportLink { report_id: String, error: ObjectError },
     /// Some deliveries failed; the others are done and will not be repeated on retry.
     #[error("{} of {total} deliveries failed: {}", .errors.len(), Joined(.errors))]
     Deliveries { total: usize, errors: Vec<DeliveryError> },
@@ -54,8 +60,9 @@ impl Classify for NotifyError {
     /// not done); permanent when every failure is.
     fn kind(&self) -> ErrorKind {
         match self {
-            Self::WrongQueue { .. } => ErrorKind::Permanent,
+            Self::WrongQueue { .. } | Self::ForeignBucket { .. } => ErrorKind::Permanent,
             Self::Tickets(e) => e.kind(),
+            Self::ReportLink { error, .. } => error.kind(),
             Self::Deliveries { errors, .. } => {
                 if errors.iter().any(|e| e.kind() == ErrorKind::Transient) {
                     ErrorKind::Transient

@@ -4,6 +4,7 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use deskbell_inbox::{DynamoInbox, NotificationStore};
 use deskbell_jobs::{BatchProcessor, SqsVisibility, Visibility};
 use deskbell_mailer::{Mailer, SesMailer};
+use deskbell_objects::{ObjectStore, S3Objects};
 use deskbell_records::{DeliveryLog, DynamoRecords, FailureLog};
 use deskbell_tickets::{DynamoTickets, TicketStore};
 use lambda_runtime::LambdaEvent;
@@ -12,13 +13,14 @@ use crate::config::NotifyConfig;
 use crate::notifier::Notifier;
 
 /// One notify function instance: built once per Lambda container, called per batch.
-pub struct NotifyFunction<M, D, N, T, V, F> {
+pub struct NotifyFunction<M, D, N, T, O, V, F> {
     processor: BatchProcessor<V, F>,
-    notifier: Notifier<M, D, N, T>,
+    notifier: Notifier<M, D, N, T, O>,
 }
 
-/// notify as deployed: SES, DynamoDB and SQS.
-pub type AwsNotify = NotifyFunction<SesMailer, DynamoRecords, DynamoInbox, DynamoTickets, SqsVisibility, DynamoRecords>;
+/// notify as deployed: SES, DynamoDB, S3 and SQS.
+pub type AwsNotify =
+    NotifyFunction<SesMailer, DynamoRecords, DynamoInbox, DynamoTickets, S3Objects, SqsVisibility, DynamoRecords>;
 
 impl AwsNotify {
     /// Builds the AWS clients once from the shared configuration.
@@ -30,6 +32,7 @@ impl AwsNotify {
             records.clone(),
             DynamoInbox::new(dynamodb.clone(), &config.notifications_table),
             DynamoTickets::new(dynamodb, &config.tickets_table),
+            config.reports_bucket.map(|bucket| S3Objects::new(S3Objects::client(aws), bucket)),
             config.settings,
         );
         let visibility = SqsVisibility::new(aws_sdk_sqs::Client::new(aws));
@@ -37,16 +40,17 @@ impl AwsNotify {
     }
 }
 
-impl<M, D, N, T, V, F> NotifyFunction<M, D, N, T, V, F>
+impl<M, D, N, T, O, V, F> NotifyFunction<M, D, N, T, O, V, F>
 where
     M: Mailer,
     D: DeliveryLog,
     N: NotificationStore,
     T: TicketStore,
+    O: ObjectStore,
     V: Visibility,
     F: FailureLog,
 {
-    pub fn new(processor: BatchProcessor<V, F>, notifier: Notifier<M, D, N, T>) -> Self {
+    pub fn new(processor: BatchProcessor<V, F>, notifier: Notifier<M, D, N, T, O>) -> Self {
         Self { processor, notifier }
     }
 
@@ -55,7 +59,7 @@ where
         Ok(self.processor.process(event.payload, &self.notifier).await)
     }
 
-    pub fn notifier(&self) -> &Notifier<M, D, N, T> {
+    pub fn notifier(&self) -> &Notifier<M, D, N, T, O> {
         &self.notifier
     }
 

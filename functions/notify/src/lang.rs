@@ -107,6 +107,24 @@ impl Lang {
             (d, h, _) => format!("{d} {day} {h} h"),
         }
     }
+
+    /// How long something lasts, rounded down so it never promises more: seconds under a
+    /// minute, minutes under an hour, hours otherwise (`1 hour`, `45 minutes`, `2 heures`).
+    pub fn lifetime(self, d: std::time::Duration) -> String {
+        let secs = d.as_secs();
+        let (n, en, fr) = match secs {
+            0..60 => (secs, "second", "seconde"),
+            60..3600 => (secs / 60, "minute", "minute"),
+            _ => (secs / 3600, "hour", "heure"),
+        };
+        // French keeps 0 and 1 singular; English only 1.
+        match self {
+            Self::En if n == 1 => format!("{n} {en}"),
+            Self::En => format!("{n} {en}s"),
+            Self::Fr if n <= 1 => format!("{n} {fr}"),
+            Self::Fr => format!("{n} {fr}s"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -134,5 +152,18 @@ mod tests {
         assert_eq!(Lang::En.count(999), "999");
         assert_eq!(Lang::Fr.duration(2 * 86_400 + 4 * 3600), "2 j 4 h");
         assert_eq!(Lang::En.duration(3 * 3600 + 20 * 60), "3 h 20 min");
+    }
+
+    #[test]
+    fn lifetime_is_rounded_down_and_agrees_in_number() {
+        let life = |lang: Lang, secs| lang.lifetime(std::time::Duration::from_secs(secs));
+        assert_eq!(life(Lang::En, 1), "1 second");
+        assert_eq!(life(Lang::En, 30), "30 seconds");
+        assert_eq!(life(Lang::Fr, 30), "30 secondes");
+        assert_eq!(life(Lang::En, 119), "1 minute");
+        assert_eq!(life(Lang::Fr, 120), "2 minutes");
+        assert_eq!(life(Lang::En, 3600), "1 hour");
+        assert_eq!(life(Lang::Fr, 3600), "1 heure");
+        assert_eq!(life(Lang::Fr, 86_400), "24 heures");
     }
 }

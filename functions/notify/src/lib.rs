@@ -3,7 +3,7 @@
 //!
 //! decode (the job core) → decide ([`plan`]: [`recipients`], [`message`], [`render`], pure) →
 //! act ([`Notifier`]: claim, send, record, through the `Mailer`, `DeliveryLog` and
-//! `NotificationStore` traits).
+//! `NotificationStore` traits; a report's download link from its `ObjectStore`).
 
 mod config;
 mod error;
@@ -18,6 +18,6 @@ pub mod render;
 pub use config::NotifyConfig;
 pub use error::{DeliveryError, NotifyError};
 pub use function::{AwsNotify, NotifyFunction};
-pub use message::Site;
+pub use message::{ReportLink, Site};
 pub use notifier::{Notifier, Settings};
 pub use plan::plan;

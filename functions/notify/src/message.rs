@@ -1,6 +1,8 @@
 //! What a message says, in the recipient's language, before any markup: one [`Message`] per
 //! (job, recipient), rendered later as the HTML part, the text part and the in-app notification.
 
+use std::time::Duration;
+
 use deskbell_contract::{Job, Payload, StatsPeriod, Ticket};
 
 use crate::lang::Lang;
@@ -60,8 +62,25 @@ pub struct Message {
     /// Label / value rows.
     pub facts: Vec<(String, String)>,
     pub action: Option<Action>,
+    /// Where the in-app notification points when not at the action's URL (a download link
+    /// expires long before the notification does).
+    pub in_app_link: Option<String>,
     /// Why the recipient gets this.
     pub footer: String,
+}
+
+impl Message {
+    /// The in-app notification's link: [`Message::in_app_link`], else the action's URL.
+    pub fn notification_link(&self) -> Option<&str> {
+        self.in_app_link.as_deref().or(self.action.as_ref().map(|a| a.url.as_str()))
+    }
+}
+
+/// A report file's download link, valid for `expires_in` (a presigned URL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportLink {
+    pub url: String,
+    pub expires_in: Duration,
 }
 
 /// English or French text, chosen by `lang`, each a `format!` string.
@@ -74,8 +93,9 @@ macro_rules! tr {
     };
 }
 
-/// Writes the message of `job` for `to`.
-pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
+/// Writes the message of `job` for `to`. `report_link` is the download link of a
+/// `report.ready` job's file, when there is one; without it the email links to the report's page.
+pub fn compose(job: &Job, to: &Recipient, site: &Site, report_link: Option<&ReportLink>) -> Message {
     let lang = Lang::for_locale(&to.user.locale);
     match &job.payload {
         Payload::TicketCreated(p) => {
@@ -180,6 +200,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
                     label: tr!(lang, "Open {product}", "Ouvrir {product}"),
                     url: site.app_url.clone(),
                 }),
+                in_app_link: None,
                 footer: account_footer(lang, site),
             }
         }
@@ -204,6 +225,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
                     label: tr!(lang, "Activate my account", "Activer mon compte"),
                     url: p.activation_url.clone(),
                 }),
+                in_app_link: None,
                 footer: account_footer(lang, site),
             }
         }
@@ -233,6 +255,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
                     label: tr!(lang, "Choose a new password", "Choisir un nouveau mot de passe"),
                     url: p.reset_url.clone(),
                 }),
+                in_app_link: None,
                 footer: account_footer(lang, site),
             }
         }
@@ -250,27 +273,45 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
                     label: tr!(lang, "Open {}", "Ouvrir {}", site.product),
                     url: site.app_url.clone(),
                 }),
+                in_app_link: None,
                 footer: admin_footer(lang, site),
             }
         }
         Payload::ReportReady(p) => {
             let (rows, format) = (lang.count(p.rows), format!("{:?}", p.format).to_uppercase());
+            let page = site.page("reports", &p.report_id);
+            let mut paragraphs = vec![tr!(
+                lang,
+                "Your {format} report of {rows} tickets is ready.",
+                "Votre rapport {format} de {rows} tickets est prêt."
+            )];
+            let download = match report_link {
+                Some(link) => {
+                    let (life, product) = (lang.lifetime(link.expires_in), &site.product);
+                    let works = tr!(lang, "The link works for {life}.", "Le lien est valable {life}.");
+                    let stays = tr!(
+                        lang,
+                        "The report also stays available in {product}, on the reports page: {page}",
+                        "Le rapport reste aussi disponible dans {product}, sur la page des rapports : {page}"
+                    );
+                    paragraphs.push(format!("{works} {stays}"));
+                    link.url.clone()
+                }
+                None => page.clone(),
+            };
             Message {
                 lang,
                 subject: tr!(lang, "Your report is ready", "Votre rapport est prêt"),
                 heading: tr!(lang, "Your report is ready", "Votre rapport est prêt"),
                 summary: tr!(lang, "{rows} tickets, {format}", "{rows} tickets, {format}"),
-                paragraphs: vec![tr!(
-                    lang,
-                    "Your {format} report of {rows} tickets is ready.",
-                    "Votre rapport {format} de {rows} tickets est prêt."
-                )],
+                paragraphs,
                 quote: None,
                 facts: vec![],
                 action: Some(Action {
                     label: tr!(lang, "Download the report", "Télécharger le rapport"),
-                    url: site.page("reports", &p.report_id),
+                    url: download,
                 }),
+                in_app_link: Some(page),
                 footer: tr!(
                     lang,
                     "You receive this email because you asked for this report.",
@@ -317,6 +358,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
                     label: tr!(lang, "Open {}", "Ouvrir {}", site.product),
                     url: site.app_url.clone(),
                 }),
+                in_app_link: None,
                 footer: admin_footer(lang, site),
             }
         }
@@ -330,6 +372,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site) -> Message {
             quote: None,
             facts: vec![],
             action: None,
+            in_app_link: None,
             footer: String::new(),
         },
     }
@@ -372,6 +415,7 @@ fn ticket_message(
         quote,
         facts,
         action: Some(Action { label: tr!(lang, "View ticket #{n}", "Voir le ticket n°{n}"), url: site.ticket_url(t) }),
+        in_app_link: None,
         footer: tr!(lang, "You receive this email because {why}.", "Vous recevez cet e-mail parce que {why}."),
     }
 }
@@ -422,7 +466,7 @@ mod tests {
                 for locale in ["en", "fr"] {
                     let mut to = to.clone();
                     to.user.locale = locale.into();
-                    let m = compose(&job, &to, &site());
+                    let m = compose(&job, &to, &site(), None);
                     assert!(
                         !m.subject.is_empty() && !m.heading.is_empty() && !m.footer.is_empty(),
                         "{}",
@@ -439,7 +483,7 @@ mod tests {
         let job = job(JobType::TicketAssigned);
         let mut to = recipients(&job.payload).remove(0);
         to.user.locale = "fr-CA".into();
-        let m = compose(&job, &to, &site());
+        let m = compose(&job, &to, &site(), None);
         assert_eq!(m.subject, "[n°1042] Ticket qui vous est assigné : Printer on fire");
         assert_eq!(m.facts[0], ("Statut".to_owned(), "Ouvert".to_owned()));
     }
@@ -449,7 +493,68 @@ mod tests {
         let job = job(JobType::TicketAssigned);
         let mut to = recipients(&job.payload).remove(0);
         to.user.locale = "de".into();
-        assert_eq!(compose(&job, &to, &site()).subject, "[#1042] Assigned to you: Printer on fire");
+        assert_eq!(compose(&job, &to, &site(), None).subject, "[#1042] Assigned to you: Printer on fire");
+    }
+
+    fn report_email(locale: &str, expires_in: Duration) -> Message {
+        let job = job(JobType::ReportReady);
+        let mut to = recipients(&job.payload).remove(0);
+        to.user.locale = locale.into();
+        let link = ReportLink { url: "https://s3.example.com/reports/r-1.csv?X-Amz-Signature=abc".into(), expires_in };
+        compose(&job, &to, &site(), Some(&link))
+    }
+
+    #[test]
+    fn report_email_downloads_through_the_link_and_notification_opens_the_report_page() {
+        let m = report_email("en", Duration::from_secs(3600));
+        let action = m.action.clone().unwrap();
+        assert_eq!(action.label, "Download the report");
+        assert_eq!(action.url, "https://s3.example.com/reports/r-1.csv?X-Amz-Signature=abc");
+        assert_eq!(m.notification_link(), Some("https://help.example.com/reports/r-1"));
+        assert_eq!(
+            m.paragraphs[1],
+            "The link works for 1 hour. The report also stays available in Helpdesk, on the reports page: \
+             https://help.example.com/reports/r-1"
+        );
+    }
+
+    #[test]
+    fn french_report_email_says_how_long_the_link_works() {
+        let m = report_email("fr", Duration::from_secs(3600));
+        assert_eq!(m.action.unwrap().label, "Télécharger le rapport");
+        assert_eq!(
+            m.paragraphs[1],
+            "Le lien est valable 1 heure. Le rapport reste aussi disponible dans Helpdesk, sur la page des rapports : \
+             https://help.example.com/reports/r-1"
+        );
+    }
+
+    #[test]
+    fn link_life_reads_in_minutes_under_an_hour_and_in_hours_above_singular_or_plural() {
+        let life = |locale, secs| report_email(locale, Duration::from_secs(secs)).paragraphs[1].clone();
+        assert!(life("en", 60).starts_with("The link works for 1 minute."));
+        assert!(life("en", 900).starts_with("The link works for 15 minutes."));
+        assert!(life("en", 7200).starts_with("The link works for 2 hours."));
+        assert!(life("en", 604_800).starts_with("The link works for 168 hours."));
+        assert!(life("fr", 60).starts_with("Le lien est valable 1 minute."));
+        assert!(life("fr", 2700).starts_with("Le lien est valable 45 minutes."));
+        assert!(life("fr", 10_800).starts_with("Le lien est valable 3 heures."));
+        // Rounded down: never more than the link gives.
+        assert!(life("en", 5399).starts_with("The link works for 1 hour."));
+        assert!(life("en", 3599).starts_with("The link works for 59 minutes."));
+    }
+
+    #[test]
+    fn report_email_without_a_download_link_links_to_the_report_page() {
+        for locale in ["en", "fr"] {
+            let job = job(JobType::ReportReady);
+            let mut to = recipients(&job.payload).remove(0);
+            to.user.locale = locale.into();
+            let m = compose(&job, &to, &site(), None);
+            assert_eq!(m.action.as_ref().unwrap().url, "https://help.example.com/reports/r-1");
+            assert_eq!(m.notification_link(), Some("https://help.example.com/reports/r-1"));
+            assert_eq!(m.paragraphs.len(), 1, "no link life to tell: {:?}", m.paragraphs);
+        }
     }
 
     #[test]

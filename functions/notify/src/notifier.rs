@@ -1,16 +1,17 @@
 //! Act: deliver a job's plan, once per recipient and channel, through the traits.
 
 use chrono::Duration;
-use deskbell_contract::Job;
+use deskbell_contract::{Job, Payload};
 use deskbell_inbox::{Notification, NotificationStore};
 use deskbell_jobs::{JobContext, JobHandler};
 use deskbell_mailer::{Email, Mailer, single_line};
+use deskbell_objects::ObjectStore;
 use deskbell_records::{Channel, Claim, DeliveryKey, DeliveryLog};
 use deskbell_tickets::TicketStore;
 use futures::future::join_all;
 
 use crate::error::{DeliveryError, NotifyError};
-use crate::message::Site;
+use crate::message::{ReportLink, Site};
 use crate::plan::{Planned, plan};
 
 /// What notify needs to know besides the job.
@@ -23,21 +24,24 @@ pub struct Settings {
     pub notification_ttl: Duration,
     /// How long a claimed email belongs to its worker before another may send it.
     pub lease: Duration,
+    /// How long a report's download link works.
+    pub report_link_ttl: std::time::Duration,
 }
 
 /// The notify job handler: keeps the ticket store, plans a job, then delivers each message
-/// idempotently.
-pub struct Notifier<M, D, N, T> {
+/// idempotently. With a reports bucket (`reports`), report emails carry a download link.
+pub struct Notifier<M, D, N, T, O> {
     mailer: M,
     deliveries: D,
     inbox: N,
     tickets: T,
+    reports: Option<O>,
     settings: Settings,
 }
 
-impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore> Notifier<M, D, N, T> {
-    pub fn new(mailer: M, deliveries: D, inbox: N, tickets: T, settings: Settings) -> Self {
-        Self { mailer, deliveries, inbox, tickets, settings }
+impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectStore> Notifier<M, D, N, T, O> {
+    pub fn new(mailer: M, deliveries: D, inbox: N, tickets: T, reports: Option<O>, settings: Settings) -> Self {
+        Self { mailer, deliveries, inbox, tickets, reports, settings }
     }
 
     pub fn tickets(&self) -> &T {
@@ -54,6 +58,31 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore> Notifier<M
 
     pub fn inbox(&self) -> &N {
         &self.inbox
+    }
+
+    pub fn reports(&self) -> Option<&O> {
+        self.reports.as_ref()
+    }
+
+    /// The download link of a `report.ready` job's file, when notify has a reports bucket. A
+    /// file in any other bucket is refused: notify signs links only into the one it was given.
+    async fn report_link(&self, payload: &Payload) -> Result<Option<ReportLink>, NotifyError> {
+        let (Payload::ReportReady(p), Some(store)) = (payload, &self.reports) else {
+            return Ok(None);
+        };
+        if p.bucket != store.bucket() {
+            return Err(NotifyError::ForeignBucket {
+                report_id: p.report_id.clone(),
+                bucket: p.bucket.clone(),
+                reports_bucket: store.bucket().to_owned(),
+            });
+        }
+        let expires_in = self.settings.report_link_ttl;
+        let url = store
+            .download_link(&p.key, expires_in)
+            .await
+            .map_err(|error| NotifyError::ReportLink { report_id: p.report_id.clone(), error })?;
+        Ok(Some(ReportLink { url, expires_in }))
     }
 
     async fn deliver(
@@ -106,7 +135,7 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore> Notifier<M
     /// The store itself is idempotent (same job and user, same id): no claim needed.
     async fn in_app(&self, job: &Job, ctx: &JobContext, p: &Planned, key: &DeliveryKey) -> Result<(), DeliveryError> {
         let m = &p.message;
-        let link = m.action.as_ref().map_or_else(|| self.settings.site.app_url.clone(), |a| a.url.clone());
+        let link = m.notification_link().unwrap_or(&self.settings.site.app_url).to_owned();
         let notification = Notification::new(
             &p.recipient.user.id,
             &job.id,
@@ -123,11 +152,19 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore> Notifier<M
     }
 }
 
-impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore> JobHandler for Notifier<M, D, N, T> {
+impl<M, D, N, T, O> JobHandler for Notifier<M, D, N, T, O>
+where
+    M: Mailer,
+    D: DeliveryLog,
+    N: NotificationStore,
+    T: TicketStore,
+    O: ObjectStore,
+{
     type Error = NotifyError;
 
     async fn handle(&self, job: &Job, ctx: &JobContext) -> Result<(), NotifyError> {
-        let planned = plan(job, &self.settings.site)?;
+        let report_link = self.report_link(&job.payload).await?;
+        let planned = plan(job, &self.settings.site, report_link.as_ref())?;
         // The snapshot first: reports and statistics read it, and a retry repeats it harmlessly.
         if let Some(ticket) = job.payload.ticket() {
             let kept = self.tickets.upsert(ticket).await?;

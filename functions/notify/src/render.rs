@@ -123,6 +123,7 @@ mod tests {
             quote: Some("a & b \"quoted\" </blockquote><b>bold</b>".into()),
             facts: vec![("Company".into(), "<i>ACME</i>".into())],
             action: Some(Action { label: "View".into(), url: "https://x.io/t/1?a=1&b=\"2\"".into() }),
+            in_app_link: None,
             footer: "why".into(),
         }
     }
@@ -166,6 +167,7 @@ mod layout_tests {
             quote: Some("Hi,\n\nThanks <3".into()),
             facts: vec![],
             action: None,
+            in_app_link: None,
             footer: "f".into(),
         };
         assert!(html(&m).contains(">Hi,<br><br>Thanks &lt;3</blockquote>"), "{}", html(&m));

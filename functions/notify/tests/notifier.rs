@@ -1,4 +1,5 @@
-//! notify's handler with in-memory mailer, records and inbox: who gets what, exactly once.
+//! notify's handler with in-memory mailer, records, inbox and report files: who gets what,
+//! exactly once.
 
 use aws_lambda_events::event::sqs::SqsMessage;
 use chrono::Duration;
@@ -9,11 +10,20 @@ use deskbell_jobs::fixtures::{event, record};
 use deskbell_jobs::{BatchProcessor, MemoryVisibility, RetryPolicy};
 use deskbell_mailer::MemoryMailer;
 use deskbell_notify::{Notifier, NotifyFunction, Settings, Site};
+use deskbell_objects::MemoryObjects;
 use deskbell_records::{DeliveryStatus, MemoryRecords};
 use deskbell_tickets::MemoryTickets;
 use lambda_runtime::{Context, LambdaEvent};
 
-type Memory = NotifyFunction<MemoryMailer, MemoryRecords, MemoryInbox, MemoryTickets, MemoryVisibility, MemoryRecords>;
+type Memory = NotifyFunction<
+    MemoryMailer,
+    MemoryRecords,
+    MemoryInbox,
+    MemoryTickets,
+    MemoryObjects,
+    MemoryVisibility,
+    MemoryRecords,
+>;
 
 fn settings() -> Settings {
     Settings {
@@ -21,14 +31,35 @@ fn settings() -> Settings {
         sender: "Helpdesk <no-reply@example.com>".into(),
         notification_ttl: Duration::days(180),
         lease: Duration::seconds(60),
+        report_link_ttl: std::time::Duration::from_secs(3600),
     }
 }
 
+/// notify with a reports bucket (`memory`, as `MemoryObjects` names it).
 fn function(mailer: MemoryMailer) -> Memory {
+    function_with(mailer, Some(MemoryObjects::default()))
+}
+
+fn function_with(mailer: MemoryMailer, reports: Option<MemoryObjects>) -> Memory {
     NotifyFunction::new(
         BatchProcessor::new(MemoryVisibility::default(), MemoryRecords::default(), RetryPolicy::default(), 10),
-        Notifier::new(mailer, MemoryRecords::default(), MemoryInbox::default(), MemoryTickets::default(), settings()),
+        Notifier::new(
+            mailer,
+            MemoryRecords::default(),
+            MemoryInbox::default(),
+            MemoryTickets::default(),
+            reports,
+            settings(),
+        ),
     )
+}
+
+/// A `report.ready` job for report r-1 (`reports/r-1.csv`) in `bucket`.
+fn report_ready(id: &str, bucket: &str) -> Job {
+    let mut j = job(JobType::ReportReady, id);
+    let Payload::ReportReady(p) = &mut j.payload else { unreachable!() };
+    p.bucket = bucket.into();
+    j
 }
 
 fn job(t: JobType, id: &str) -> Job {
@@ -156,4 +187,44 @@ async fn ticket_jobs_keep_the_newest_snapshot_whatever_the_order() {
     assert!(run(&f, vec![record("m2", older.to_body(), 1)]).await.is_empty());
     let stored = f.notifier().tickets().get("t-1042").await.unwrap();
     assert_eq!((stored.version, stored.subject.as_str()), (3, "newest"));
+}
+
+#[tokio::test]
+async fn report_email_downloads_through_a_presigned_link_and_the_notification_opens_the_report_page() {
+    let f = function(MemoryMailer::default());
+    assert!(run(&f, vec![record("m1", report_ready("rep-1", "memory").to_body(), 1)]).await.is_empty());
+
+    let sent = f.notifier().mailer().sent().await;
+    assert_eq!(sent.len(), 1);
+    let link = "https://memory.invalid/reports/r-1.csv?expires_in=3600";
+    assert!(sent[0].html().contains(&format!("href=\"{link}\"")), "{}", sent[0].html());
+    assert!(sent[0].text().contains(&format!("Download the report: {link}\n")), "{}", sent[0].text());
+    assert!(sent[0].text().contains("The link works for 1 hour."), "{}", sent[0].text());
+    assert!(sent[0].text().contains("on the reports page: https://help.example.com/reports/r-1"));
+    let inbox = f.notifier().inbox().all().await;
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].link, "https://help.example.com/reports/r-1");
+}
+
+#[tokio::test]
+async fn report_in_another_bucket_is_refused_permanently_with_both_buckets_named_and_nothing_sent() {
+    let f = function(MemoryMailer::default());
+    let failed = run(&f, vec![record("m1", report_ready("rep-2", "someone-elses-bucket").to_body(), 1)]).await;
+    assert_eq!(failed, vec!["m1"]);
+    let reason = deskbell_records::FailureLog::get(f.processor().failures(), "m1").await.unwrap().unwrap();
+    assert_eq!(reason.kind, "permanent");
+    assert_eq!(reason.error, "report r-1 is in bucket someone-elses-bucket, not in notify's reports bucket memory");
+    assert!(f.notifier().mailer().sent().await.is_empty());
+    assert!(f.notifier().inbox().all().await.is_empty());
+    assert!(f.notifier().deliveries().deliveries().await.is_empty());
+}
+
+#[tokio::test]
+async fn without_a_reports_bucket_the_report_email_links_to_the_report_page() {
+    let f = function_with(MemoryMailer::default(), None);
+    assert!(run(&f, vec![record("m1", report_ready("rep-3", "any-bucket").to_body(), 1)]).await.is_empty());
+    let sent = f.notifier().mailer().sent().await;
+    assert!(sent[0].html().contains("href=\"https://help.example.com/reports/r-1\""), "{}", sent[0].html());
+    assert!(!sent[0].text().contains("The link works for"), "{}", sent[0].text());
+    assert_eq!(f.notifier().inbox().all().await[0].link, "https://help.example.com/reports/r-1");
 }
