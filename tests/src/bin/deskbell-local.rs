@@ -1,6 +1,7 @@
-//! Provisions the local stack notify runs against (`scripts/local-notify`): the jobs and
-//! notifications tables, the notifications queue with its DLQ, and a verified sender domain,
-//! under fixed `deskbell-*` names. Prints the environment for `cargo lambda watch`.
+//! Provisions the local resources the functions run against (`scripts/local-functions`): the
+//! jobs, notifications and tickets tables, the notifications and reports queues with their
+//! DLQs, the reports bucket and a verified sender domain, under fixed `deskbell-*` names.
+//! Prints the environment for `cargo lambda watch`.
 //!
 //! Usage: `deskbell-local ENDPOINT` (e.g. `http://127.0.0.1:4566`).
 
@@ -24,6 +25,8 @@ async fn main() {
         ("DESKBELL_NOTIFICATIONS_TABLE", stack.notifications_table.as_str()),
         ("DESKBELL_TICKETS_TABLE", stack.tickets_table.as_str()),
         ("DESKBELL_NOTIFICATIONS_QUEUE_URL", stack.queue_url.as_str()),
+        ("DESKBELL_REPORTS_QUEUE_URL", stack.reports_queue_url.as_str()),
+        ("DESKBELL_REPORTS_BUCKET", stack.bucket.as_str()),
     ] {
         println!("export {name}='{value}'");
     }
