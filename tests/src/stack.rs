@@ -75,11 +75,17 @@ impl Stack {
         let reports_queue_arn = queue_arn_of(&sqs, &reports_queue_url).await;
         let s3 = deskbell_objects::S3Objects::client(&aws);
         let bucket = format!("{name}-reports");
+        let mut create = s3.create_bucket().bucket(&bucket);
         let region = aws.region().map(|r| r.to_string()).unwrap_or_default();
-        let location = aws_sdk_s3::types::CreateBucketConfiguration::builder()
-            .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region.as_str()))
-            .build();
-        if let Err(e) = s3.create_bucket().bucket(&bucket).create_bucket_configuration(location).send().await {
+        if region != "us-east-1" {
+            // Outside us-east-1, S3 (and moto) want the region named.
+            create = create.create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region.as_str()))
+                    .build(),
+            );
+        }
+        if let Err(e) = create.send().await {
             let exists = e.as_service_error().is_some_and(|e| e.is_bucket_already_owned_by_you());
             assert!(exists, "create bucket {bucket}: {e:?}");
         }

@@ -2,25 +2,11 @@
 //! downloads the file; the in-app notification opens the report's page in the app.
 
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use deskbell_contract::{Job, JobType, Payload, fixtures};
 use deskbell_inbox::{DynamoInbox, NotificationStore};
 use deskbell_integration::Stack;
 use deskbell_notify::AwsNotify;
-use deskbell_objects::S3Objects;
 use lambda_runtime::{Context, LambdaEvent};
-
-/// A bucket of this test's own, in the emulator's region.
-async fn create_bucket(s3: &aws_sdk_s3::Client, stack: &Stack, bucket: &str) {
-    let mut create = s3.create_bucket().bucket(bucket);
-    let region = stack.aws.region().map(|r| r.as_ref().to_owned()).unwrap_or_default();
-    if region != "us-east-1" {
-        let location = BucketLocationConstraint::from(region.as_str());
-        create = create
-            .create_bucket_configuration(CreateBucketConfiguration::builder().location_constraint(location).build());
-    }
-    create.send().await.unwrap_or_else(|e| panic!("create bucket {bucket}: {e:?}"));
-}
 
 /// `report.ready` for report `report_id`, stored at `reports/<report_id>.csv` in `bucket`.
 fn report_ready(report_id: &str, bucket: &str) -> Job {
@@ -44,9 +30,7 @@ fn button_link(html: &str) -> String {
 #[tokio::test]
 async fn report_email_button_downloads_the_file_and_the_notification_opens_the_report_page() {
     let stack = Stack::new("report-link").await;
-    let s3 = S3Objects::client(&stack.aws);
-    let bucket = format!("{}-files", stack.name);
-    create_bucket(&s3, &stack, &bucket).await;
+    let (s3, bucket) = (&stack.s3, stack.bucket.clone());
     let report_id = format!("{}-r", stack.name);
     let key = format!("reports/{report_id}.csv");
     let content = b"number,subject\n1042,Printer on fire\n".to_vec();

@@ -305,3 +305,17 @@ async fn bad_filters_are_refused_naming_the_field_and_write_nothing() {
     assert!(report_keys(&stack).await.is_empty());
     assert_eq!(open_uploads(&stack).await, 0);
 }
+
+#[tokio::test]
+async fn empty_result_still_makes_a_valid_file_with_its_header() {
+    let stack = Stack::new("report-empty").await;
+    seed(&stack).await;
+    let f = AwsReport::from_aws(&stack.aws, stack.report_config_with(&[]));
+    let job = request(&stack, "empty", ReportFormat::Csv, false, filters(&["no-such-company"], &[]));
+    assert!(run(&stack, &f, &[job.to_body()]).await.is_empty());
+    let outcome = records(&stack).get_report(&format!("{}-empty", stack.name)).await.unwrap().unwrap().outcome.unwrap();
+    assert_eq!(outcome.rows, 0);
+    let body = String::from_utf8(object(&stack, &outcome.key).await).unwrap();
+    assert!(body.starts_with("number,id,subject,status,priority,"), "{body}");
+    assert_eq!(body.matches("\r\n").count(), 1, "the header row only: {body:?}");
+}
