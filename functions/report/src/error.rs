@@ -14,8 +14,6 @@ pub enum ReportJobError {
     WrongQueue { job_type: &'static str },
     #[error("report {report_id} is being built by another worker")]
     InFlight { report_id: String },
-    #[error("report {report_id} would need more than {max} parts: raise DESKBELL_REPORT_PART_SIZE")]
-    TooManyParts { report_id: String, max: i32 },
     #[error(transparent)]
     Records(#[from] RecordError),
     #[error(transparent)]
@@ -31,7 +29,7 @@ pub enum ReportJobError {
 impl Classify for ReportJobError {
     fn kind(&self) -> ErrorKind {
         match self {
-            Self::WrongQueue { .. } | Self::TooManyParts { .. } | Self::Encode(_) => ErrorKind::Permanent,
+            Self::WrongQueue { .. } | Self::Encode(_) => ErrorKind::Permanent,
             Self::InFlight { .. } => ErrorKind::Transient,
             Self::Records(e) => e.kind(),
             Self::Tickets(e) => e.kind(),

@@ -8,7 +8,7 @@ use deskbell_contract::{Job, Payload, ReportReady, ReportRequested};
 use deskbell_jobs::{JobContext, JobHandler, JobQueue};
 use deskbell_objects::{ObjectStore, UploadedPart};
 use deskbell_records::{ReportLog, ReportOutcome, ReportRecord, ReportStart};
-use deskbell_reports::{MAX_PARTS, Part, ReportWriter, content_type, extension, matches};
+use deskbell_reports::{Part, ReportWriter, content_type, extension, matches};
 use deskbell_tickets::{TicketStore, plan_queries};
 use sha2::{Digest, Sha256};
 
@@ -108,13 +108,8 @@ impl<T: TicketStore, O: ObjectStore, R: ReportLog, Q: JobQueue> Reporter<T, O, R
             loop {
                 let page = self.tickets.page(&query, next).await?;
                 for ticket in page.tickets.iter().filter(|t| matches(&request.filters, t)) {
+                    // The writer refuses a part past S3's 10,000 (a permanent error).
                     if let Some(part) = writer.push(ticket)? {
-                        if part.number > MAX_PARTS - 1 {
-                            return Err(ReportJobError::TooManyParts {
-                                report_id: request.report_id.clone(),
-                                max: MAX_PARTS,
-                            });
-                        }
                         upload.part(part).await?;
                     }
                 }
