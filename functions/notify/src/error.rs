@@ -2,22 +2,19 @@
 
 use std::fmt;
 
-use deskbell_inbox::InboxError;
 use deskbell_mailer::MailError;
 use deskbell_objects::ObjectError;
-use deskbell_records::{Channel, RecordError};
-use deskbell_runtime::{Classify, ErrorKind};
-use deskbell_tickets::TicketStoreError;
+use deskbell_records::Channel;
+use deskbell_runtime::{Classify, ErrorKind, TableError};
 
 /// Why one delivery (one recipient, one channel) did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
     #[error(transparent)]
     Mail(#[from] MailError),
+    /// The delivery log or the inbox (DynamoDB).
     #[error(transparent)]
-    Record(#[from] RecordError),
-    #[error(transparent)]
-    Inbox(#[from] InboxError),
+    Table(#[from] TableError),
     #[error("{channel} to user {recipient} is being delivered by another worker")]
     InFlight { channel: Channel, recipient: String },
     #[error("email to {to} was rejected on an earlier receive of this message: {error}")]
@@ -30,8 +27,7 @@ impl Classify for DeliveryError {
     fn kind(&self) -> ErrorKind {
         match self {
             Self::Mail(e) => e.kind(),
-            Self::Record(e) => e.kind(),
-            Self::Inbox(e) => e.kind(),
+            Self::Table(e) => e.kind(),
             Self::InFlight { .. } => ErrorKind::Transient,
             Self::Refused { .. } | Self::Unaddressable { .. } => ErrorKind::Permanent,
         }
@@ -44,7 +40,7 @@ pub enum NotifyError {
     #[error("{job_type} does not belong on the notifications queue: the {function} function handles it")]
     WrongQueue { job_type: &'static str, function: &'static str },
     #[error(transparent)]
-    Tickets(#[from] TicketStoreError),
+    Tickets(#[from] TableError),
     /// notify signs download links only into the bucket it was given.
     #[error("report {report_id} is in bucket {bucket}, not in notify's reports bucket {reports_bucket}")]
     ForeignBucket { report_id: String, bucket: String, reports_bucket: String },

@@ -2,10 +2,8 @@
 
 use deskbell_jobs::PublishError;
 use deskbell_objects::ObjectError;
-use deskbell_records::RecordError;
 use deskbell_reports::ReportError;
-use deskbell_runtime::{Classify, ErrorKind};
-use deskbell_tickets::TicketStoreError;
+use deskbell_runtime::{Classify, ErrorKind, TableError};
 
 /// Why a report job failed.
 #[derive(Debug, thiserror::Error)]
@@ -14,10 +12,9 @@ pub enum ReportJobError {
     WrongQueue { job_type: &'static str },
     #[error("report {report_id} is being built by another worker")]
     InFlight { report_id: String },
+    /// The status record, the failure log or the ticket store (DynamoDB).
     #[error(transparent)]
-    Records(#[from] RecordError),
-    #[error(transparent)]
-    Tickets(#[from] TicketStoreError),
+    Table(#[from] TableError),
     #[error(transparent)]
     Objects(#[from] ObjectError),
     #[error(transparent)]
@@ -31,8 +28,7 @@ impl Classify for ReportJobError {
         match self {
             Self::WrongQueue { .. } | Self::Encode(_) => ErrorKind::Permanent,
             Self::InFlight { .. } => ErrorKind::Transient,
-            Self::Records(e) => e.kind(),
-            Self::Tickets(e) => e.kind(),
+            Self::Table(e) => e.kind(),
             Self::Objects(e) => e.kind(),
             Self::Publish(e) => e.kind(),
         }

@@ -7,7 +7,6 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Utc};
-use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
 
 use crate::{InboxError, Notification, NotificationStore, Stored};
 
@@ -28,7 +27,7 @@ impl DynamoInbox {
         operation: &'static str,
         err: &SdkError<E, Response>,
     ) -> InboxError {
-        InboxError { table: self.table.clone(), operation, message: sdk_error_text(err), kind: sdk_error_kind(err) }
+        InboxError::from_sdk(&self.table, operation, err)
     }
 }
 

@@ -14,8 +14,6 @@ pub use dynamo::DynamoInbox;
 pub use memory::MemoryInbox;
 pub use notification::Notification;
 
-use deskbell_runtime::{Classify, ErrorKind};
-
 /// Whether a store wrote a new notification or found it already there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stored {
@@ -25,20 +23,7 @@ pub enum Stored {
 }
 
 /// An inbox operation that did not complete.
-#[derive(Debug, thiserror::Error)]
-#[error("table {table}: {operation} failed: {message}")]
-pub struct InboxError {
-    pub table: String,
-    pub operation: &'static str,
-    pub message: String,
-    pub kind: ErrorKind,
-}
-
-impl Classify for InboxError {
-    fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-}
+pub type InboxError = deskbell_runtime::TableError;
 
 /// Where in-app notifications are kept.
 pub trait NotificationStore: Send + Sync {

@@ -7,7 +7,6 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Duration, Utc};
-use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
 
 use crate::*;
 
@@ -31,7 +30,7 @@ impl DynamoRecords {
     where
         E: ProvideErrorMetadata + std::error::Error,
     {
-        RecordError { table: self.table.clone(), operation, message: sdk_error_text(err), kind: sdk_error_kind(err) }
+        RecordError::from_sdk(&self.table, operation, err)
     }
 
     /// One item by key, read consistently (a claim decision must see the latest write).

@@ -25,20 +25,5 @@ pub use failure::{FailureLog, FailureRecord};
 pub use memory::MemoryRecords;
 pub use report::{ReportLog, ReportOutcome, ReportRecord, ReportStart, ReportStatus};
 
-use deskbell_runtime::{Classify, ErrorKind};
-
 /// A job-records operation that did not complete.
-#[derive(Debug, thiserror::Error)]
-#[error("table {table}: {operation} failed: {message}")]
-pub struct RecordError {
-    pub table: String,
-    pub operation: &'static str,
-    pub message: String,
-    pub kind: ErrorKind,
-}
-
-impl Classify for RecordError {
-    fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-}
+pub type RecordError = deskbell_runtime::TableError;

@@ -9,7 +9,7 @@ pub mod retry;
 
 pub use config::{ConfigError, Env};
 pub use logging::init_tracing;
-pub use retry::{Classify, ErrorKind};
+pub use retry::{Classify, ErrorKind, TableError};
 
 /// Loads the shared AWS configuration from the standard environment: region, credentials and
 /// `AWS_ENDPOINT_URL` (the local emulator). Build every client from this.

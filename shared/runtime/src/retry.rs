@@ -83,3 +83,31 @@ pub fn sdk_error_text<E: ProvideErrorMetadata + std::error::Error>(err: &SdkErro
         other => other.to_string(),
     }
 }
+
+/// A DynamoDB table operation that did not complete, for every store of the project: which
+/// table, which operation, what the service said, and whether to retry.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("table {table}: {operation} failed: {message}")]
+pub struct TableError {
+    pub table: String,
+    pub operation: &'static str,
+    pub message: String,
+    pub kind: ErrorKind,
+}
+
+impl TableError {
+    /// The error of an SDK call on `table`, classified.
+    pub fn from_sdk<E: ProvideErrorMetadata + std::error::Error>(
+        table: &str,
+        operation: &'static str,
+        err: &SdkError<E, Response>,
+    ) -> Self {
+        Self { table: table.to_owned(), operation, message: sdk_error_text(err), kind: sdk_error_kind(err) }
+    }
+}
+
+impl Classify for TableError {
+    fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+}

@@ -8,7 +8,6 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::http::Response;
 use deskbell_contract::Ticket;
 use deskbell_runtime::ErrorKind;
-use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
 
 use crate::keys::{created_key, created_month};
 use crate::{Page, RangeQuery, TicketStore, TicketStoreError, Upsert};
@@ -40,12 +39,7 @@ impl DynamoTickets {
         operation: &'static str,
         err: &SdkError<E, Response>,
     ) -> TicketStoreError {
-        TicketStoreError {
-            table: self.table.clone(),
-            operation,
-            message: sdk_error_text(err),
-            kind: sdk_error_kind(err),
-        }
+        TicketStoreError::from_sdk(&self.table, operation, err)
     }
 
     fn decode(&self, item: &HashMap<String, AttributeValue>) -> Result<Ticket, TicketStoreError> {

@@ -25,7 +25,6 @@ pub use memory::MemoryTickets;
 pub use query::{Page, RangeQuery, plan_queries};
 
 use deskbell_contract::Ticket;
-use deskbell_runtime::{Classify, ErrorKind};
 
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,20 +35,7 @@ pub enum Upsert {
 }
 
 /// A ticket-store operation that did not complete.
-#[derive(Debug, thiserror::Error)]
-#[error("table {table}: {operation} failed: {message}")]
-pub struct TicketStoreError {
-    pub table: String,
-    pub operation: &'static str,
-    pub message: String,
-    pub kind: ErrorKind,
-}
-
-impl Classify for TicketStoreError {
-    fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-}
+pub type TicketStoreError = deskbell_runtime::TableError;
 
 /// Where ticket snapshots are kept.
 pub trait TicketStore: Send + Sync {
