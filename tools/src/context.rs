@@ -1,0 +1,142 @@
+//! What a CLI command talks to: the deployed local stack (its topology file and the emulator's
+//! clients), and the errors every command shares.
+
+use std::path::Path;
+
+use aws_sdk_sqs::types::QueueAttributeName;
+use clap::ValueEnum;
+use deskbell_contract::JobType;
+
+use crate::topology::{Mapping, Topology, TopologyError};
+
+/// A command that could not do what it was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Topology(#[from] TopologyError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{resource}: {operation}: {message}")]
+    Aws { resource: String, operation: &'static str, message: String },
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+impl CliError {
+    pub fn aws<E, R>(resource: &str, operation: &'static str, err: &aws_sdk_sqs::error::SdkError<E, R>) -> Self
+    where
+        E: aws_sdk_sqs::error::ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let message = match err.as_service_error() {
+            Some(e) => format!("{}: {}", e.code().unwrap_or("error"), e.message().unwrap_or_default()),
+            None => format!("{err}"),
+        };
+        CliError::Aws { resource: resource.to_owned(), operation, message }
+    }
+}
+
+/// The kinds of work, each with its queue and DLQ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QueueKind {
+    /// Emails and in-app notifications (notify).
+    Notifications,
+    /// Ticket reports (report).
+    Reports,
+}
+
+impl QueueKind {
+    /// The function the queue feeds.
+    pub fn function(self) -> &'static str {
+        match self {
+            QueueKind::Notifications => "notify",
+            QueueKind::Reports => "report",
+        }
+    }
+
+    /// The queue a job of this type belongs on.
+    pub fn of(job_type: Option<JobType>) -> QueueKind {
+        match job_type {
+            Some(JobType::ReportRequested) => QueueKind::Reports,
+            _ => QueueKind::Notifications,
+        }
+    }
+}
+
+/// The local stack: its topology and clients built once from the emulator's endpoint.
+pub struct Local {
+    pub topology: Topology,
+    pub sqs: aws_sdk_sqs::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+}
+
+impl Local {
+    /// Reads the topology at `path` and connects to its emulator.
+    pub async fn connect(path: &Path) -> Result<Local, CliError> {
+        let topology = Topology::load(path)?;
+        let aws = deskbell_runtime::emulator_config(&topology.endpoint).await;
+        Ok(Local { sqs: aws_sdk_sqs::Client::new(&aws), dynamodb: aws_sdk_dynamodb::Client::new(&aws), topology })
+    }
+
+    /// The mapping (queue, DLQ, function) of a kind of work.
+    pub fn mapping(&self, kind: QueueKind) -> Result<&Mapping, CliError> {
+        self.topology
+            .mapping_of(kind.function())
+            .ok_or_else(|| CliError::Invalid(format!("the deployed stack has no queue feeding {}", kind.function())))
+    }
+
+    /// The DLQ of a kind of work.
+    pub fn dlq_url(&self, kind: QueueKind) -> Result<&str, CliError> {
+        self.mapping(kind)?
+            .dlq_url
+            .as_deref()
+            .ok_or_else(|| CliError::Invalid(format!("the {kind:?} queue has no redrive policy")))
+    }
+
+    /// A stack output (`JobsTableName`).
+    pub fn output(&self, key: &str) -> Result<&str, CliError> {
+        self.topology
+            .outputs
+            .get(key)
+            .map(String::as_str)
+            .ok_or_else(|| CliError::Invalid(format!("the deployed stack has no output {key}")))
+    }
+
+    /// Messages visible, in flight and delayed in the queue at `url`.
+    pub async fn depth(&self, url: &str) -> Result<QueueDepth, CliError> {
+        let out = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(url)
+            .attribute_names(QueueAttributeName::All)
+            .send()
+            .await
+            .map_err(|e| CliError::aws(url, "get queue attributes", &e))?;
+        let attrs = out.attributes().cloned().unwrap_or_default();
+        let get = |k: QueueAttributeName| attrs.get(&k).and_then(|v| v.parse().ok()).unwrap_or(0);
+        Ok(QueueDepth {
+            visible: get(QueueAttributeName::ApproximateNumberOfMessages),
+            in_flight: get(QueueAttributeName::ApproximateNumberOfMessagesNotVisible),
+            delayed: get(QueueAttributeName::ApproximateNumberOfMessagesDelayed),
+        })
+    }
+}
+
+/// How many messages a queue holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct QueueDepth {
+    pub visible: u64,
+    pub in_flight: u64,
+    pub delayed: u64,
+}
+
+impl QueueDepth {
+    pub fn total(&self) -> u64 {
+        self.visible + self.in_flight + self.delayed
+    }
+}
+
+/// Reads a file, naming it in the error.
+pub fn read(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.display().to_string(), source })
+}

@@ -1,0 +1,151 @@
+//! The deployed local stack, as `scripts/deploy-local-stack.py` read it back from the emulator:
+//! each function's binary and environment, the SQS event source mappings, the schedules and the
+//! stack's outputs.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The default place of the topology file, relative to the workspace.
+pub const DEFAULT_PATH: &str = ".local/stack.json";
+
+/// Everything the runner and the CLI need to know about the deployed stack.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Topology {
+    /// The emulator's endpoint (`http://127.0.0.1:4566`).
+    pub endpoint: String,
+    pub region: String,
+    pub stack: String,
+    /// CloudFormation outputs by key (`NotificationsQueueUrl`, `JobsTableName`, …).
+    pub outputs: BTreeMap<String, String>,
+    /// Functions by binary name (`notify`).
+    pub functions: BTreeMap<String, Function>,
+    pub mappings: Vec<Mapping>,
+    pub schedules: Vec<Schedule>,
+}
+
+/// One deployed function.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Function {
+    pub logical_id: String,
+    pub function_name: String,
+    pub timeout_secs: u64,
+    /// Its environment as deployed (references resolved).
+    pub env: BTreeMap<String, String>,
+}
+
+/// One SQS event source mapping, with what the runner needs of its queue.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Mapping {
+    /// The function's binary name.
+    pub function: String,
+    pub queue_name: String,
+    pub queue_arn: String,
+    pub queue_url: String,
+    pub dlq_url: Option<String>,
+    pub max_receive_count: u32,
+    pub visibility_timeout_secs: u32,
+    pub batch_size: u32,
+    pub report_batch_item_failures: bool,
+    pub maximum_concurrency: u32,
+}
+
+/// One EventBridge schedule targeting a function.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Schedule {
+    pub name: String,
+    pub arn: String,
+    pub function: String,
+    /// `rate(5 minutes)` or `cron(0 6 * * ? *)`.
+    pub expression: String,
+    pub enabled: bool,
+    /// The target's constant input, which replaces the scheduled event when set.
+    pub input: Option<serde_json::Value>,
+}
+
+/// The topology file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum TopologyError {
+    #[error("{path}: {source} (is the local stack deployed? run scripts/stack)")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: not a deployed topology: {source}")]
+    Parse { path: String, source: serde_json::Error },
+}
+
+impl Topology {
+    /// Reads a topology file.
+    pub fn load(path: &Path) -> Result<Topology, TopologyError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| TopologyError::Read { path: path.display().to_string(), source })?;
+        serde_json::from_str(&text).map_err(|source| TopologyError::Parse { path: path.display().to_string(), source })
+    }
+
+    /// The mapping that feeds `function`, if any.
+    pub fn mapping_of(&self, function: &str) -> Option<&Mapping> {
+        self.mappings.iter().find(|m| m.function == function)
+    }
+
+    /// The environment `cargo lambda watch` serves every function with: the union of the
+    /// deployed functions' variables. A name two functions set differently is left out (each
+    /// function then uses its default) and reported.
+    pub fn watch_env(&self) -> (BTreeMap<String, String>, Vec<String>) {
+        let mut env = BTreeMap::new();
+        let mut conflicts = Vec::new();
+        for function in self.functions.values() {
+            for (k, v) in &function.env {
+                match env.get(k) {
+                    Some(existing) if existing != v => conflicts.push(k.clone()),
+                    _ => {
+                        env.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        conflicts.sort();
+        conflicts.dedup();
+        for k in &conflicts {
+            env.remove(k);
+        }
+        (env, conflicts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topology(functions: &[(&str, &[(&str, &str)])]) -> Topology {
+        Topology {
+            endpoint: "http://127.0.0.1:1".into(),
+            region: "eu-west-1".into(),
+            stack: "deskbell".into(),
+            outputs: BTreeMap::new(),
+            functions: functions
+                .iter()
+                .map(|(name, env)| {
+                    let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                    (
+                        name.to_string(),
+                        Function {
+                            logical_id: name.to_string(),
+                            function_name: name.to_string(),
+                            timeout_secs: 30,
+                            env,
+                        },
+                    )
+                })
+                .collect(),
+            mappings: vec![],
+            schedules: vec![],
+        }
+    }
+
+    #[test]
+    fn watch_env_is_the_union_without_conflicting_names() {
+        let t = topology(&[("notify", &[("A", "1"), ("B", "x")]), ("report", &[("A", "1"), ("B", "y"), ("C", "2")])]);
+        let (env, conflicts) = t.watch_env();
+        assert_eq!(env.into_iter().collect::<Vec<_>>(), vec![("A".into(), "1".into()), ("C".into(), "2".into())]);
+        assert_eq!(conflicts, vec!["B".to_string()]);
+    }
+}
