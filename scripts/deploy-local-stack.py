@@ -5,7 +5,8 @@
    runs locally is served by `cargo lambda watch`, not by moto).
 2. The SAM template is translated to CloudFormation by aws-sam-translator, as `sam deploy`
    has AWS do, and created as a CloudFormation stack in moto.
-3. The SES identity of the sender domain is created (in AWS it is verified beforehand).
+3. What moto leaves out of a CloudFormation table is applied as the template says (TTL), and
+   the SES identity of the sender domain is created (in AWS it is verified beforehand).
 4. What the local runner needs is read back from the deployed stack through the AWS APIs and
    written as JSON: each function's binary and environment, the SQS event source mappings and
    the EventBridge schedules, the stack outputs.
@@ -100,6 +101,17 @@ def deploy(endpoint, stack):
         reasons = [f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason')}" for e in events
                    if e.get("ResourceStatusReason")]
         sys.exit(f"deploy-local-stack: stack {stack} is {status}\n" + "\n".join(reasons))
+
+    # moto creates tables from CloudFormation without their TimeToLiveSpecification: apply it
+    # as the template says, so local tables expire (by attribute) like the deployed ones.
+    dynamodb = client("dynamodb", endpoint)
+    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+                 for r in cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]}
+    for logical, r in cfn_template["Resources"].items():
+        ttl = r.get("Properties", {}).get("TimeToLiveSpecification")
+        if r["Type"] == "AWS::DynamoDB::Table" and ttl and ttl.get("Enabled"):
+            dynamodb.update_time_to_live(TableName=resources[logical], TimeToLiveSpecification={
+                "Enabled": True, "AttributeName": ttl["AttributeName"]})
 
     ses = client("sesv2", endpoint)
     try:

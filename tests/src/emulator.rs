@@ -88,19 +88,26 @@ fn workspace_root() -> PathBuf {
 }
 
 fn start_moto() -> String {
-    let moto = workspace_root().join(".venv/bin/moto_server");
+    // moto's server with the local stack's two patches (see scripts/moto-local-server.py):
+    // tests that deploy the template must not have moto poll the mapped queues itself.
+    let python = workspace_root().join(".venv/bin/python");
+    let launcher = workspace_root().join("scripts/moto-local-server.py");
     assert!(
-        moto.exists(),
+        python.exists(),
         "{} not found: run scripts/setup-local-aws (or set DESKBELL_EMULATOR_URL to a running moto server)",
-        moto.display()
+        python.display()
     );
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port");
     let (tx, rx) = std::sync::mpsc::channel();
     // The child gets SIGKILL when the thread that spawned it ends (PR_SET_PDEATHSIG), so that
     // thread lives as long as the test process: it spawns moto, then waits on it.
     std::thread::spawn(move || {
-        let mut command = Command::new(&moto);
-        command.args(["-H", "127.0.0.1", "-p", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::null());
+        let mut command = Command::new(&python);
+        command
+            .arg(&launcher)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         // Multipart tests use 8 KiB parts instead of S3's 5 MiB, so they stay small.
         command.env("S3_UPLOAD_PART_MIN_SIZE", TEST_PART_SIZE.to_string());
         // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
@@ -110,7 +117,7 @@ fn start_moto() -> String {
                 Ok(())
             });
         }
-        let mut child = command.spawn().expect("moto_server starts");
+        let mut child = command.spawn().expect("moto's server starts");
         tx.send(()).ok();
         let _ = child.wait();
     });
@@ -128,4 +135,9 @@ fn wait_until_up(endpoint: &str) {
         std::thread::sleep(Duration::from_millis(100));
     }
     panic!("the emulator at {endpoint} did not answer within 30 s");
+}
+
+/// The workspace root (scripts, templates and samples live there).
+pub fn workspace() -> PathBuf {
+    workspace_root()
 }

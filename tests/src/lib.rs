@@ -7,5 +7,5 @@
 mod emulator;
 mod stack;
 
-pub use emulator::{Emulator, SentEmail, TEST_PART_SIZE};
+pub use emulator::{Emulator, SentEmail, TEST_PART_SIZE, workspace};
 pub use stack::Stack;

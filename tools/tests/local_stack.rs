@@ -1,0 +1,252 @@
+//! The local stack against the emulator: the template deployed into moto is the production
+//! topology, and the runner's mapping player, the DLQ commands and bulk sending behave as they
+//! would on AWS. notify runs in process here (the runner's `Invoker` seam); `scripts/demo`
+//! runs the same path with every function under `cargo lambda watch`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use aws_sdk_sqs::types::QueueAttributeName;
+use deskbell_integration::{Emulator, workspace};
+use deskbell_notify::{AwsNotify, NotifyConfig};
+use deskbell_runtime::Env;
+use deskbell_tools::context::{Local, QueueKind};
+use deskbell_tools::invoke::{InvokeError, Invoker};
+use deskbell_tools::mappings::poll_once;
+use deskbell_tools::schedule::Expression;
+use deskbell_tools::topology::Topology;
+use deskbell_tools::{dlq, send};
+use lambda_runtime::{Context, LambdaEvent};
+use serde_json::Value;
+
+/// Deploys infra/template.yaml into the emulator as stack `name`; answers its topology file.
+fn deploy(name: &str) -> (Topology, PathBuf) {
+    let emulator = Emulator::get();
+    let root = workspace();
+    let out = std::env::temp_dir().join(format!("deskbell-{name}-{}.json", std::process::id()));
+    let status = Command::new(root.join(".venv/bin/python"))
+        .current_dir(&root)
+        .arg("scripts/deploy-local-stack.py")
+        .arg(&emulator.endpoint)
+        .arg(&out)
+        .args(["--stack", name])
+        .status()
+        .expect("deploy-local-stack.py runs");
+    assert!(status.success(), "deploying the template failed");
+    (Topology::load(&out).expect("topology written"), out)
+}
+
+fn unique(test: &str) -> String {
+    let id = ulid::Ulid::new().to_string().to_lowercase();
+    format!("{test}-{}", &id[id.len() - 6..])
+}
+
+/// notify, in process, configured from the deployed function's environment.
+struct InProcessNotify(AwsNotify);
+
+impl InProcessNotify {
+    async fn new(topology: &Topology, overrides: &[(&str, String)]) -> Self {
+        let env = topology.functions["notify"].env.clone();
+        let lookup = |name: &str| {
+            overrides.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).or_else(|| env.get(name).cloned())
+        };
+        let config = NotifyConfig::from_env(&Env::from_fn(lookup)).expect("notify's deployed configuration");
+        let aws = deskbell_runtime::emulator_config(&topology.endpoint).await;
+        InProcessNotify(AwsNotify::from_aws(&aws, config))
+    }
+}
+
+impl Invoker for InProcessNotify {
+    async fn invoke(&self, function: &str, payload: &Value) -> Result<Value, InvokeError> {
+        assert_eq!(function, "notify");
+        let event: SqsEvent = serde_json::from_value(payload.clone()).expect("the runner sends an SqsEvent");
+        let response = self
+            .0
+            .handle(LambdaEvent::new(event, Context::default()))
+            .await
+            .map_err(|e| InvokeError::Failed { function: function.into(), message: e.to_string() })?;
+        Ok(serde_json::to_value(response).expect("SqsBatchResponse serialises"))
+    }
+}
+
+fn welcome(user: &str, domain: &str) -> String {
+    let data = format!(
+        r#"{{"user":{{"id":"{user}","email":"{user}@{domain}","name":"User {user}","locale":"en","role":"customer"}}}}"#
+    );
+    send::envelope("user.welcome", &data, Some(&format!("welcome-{user}-{domain}"))).unwrap()
+}
+
+fn deskbell(topology: &PathBuf, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_deskbell"))
+        .arg("--topology")
+        .arg(topology)
+        .args(args)
+        .output()
+        .expect("deskbell runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn deployed_template_is_the_production_topology() {
+    let name = unique("topology");
+    let (topology, path) = deploy(&name);
+    let local = Local::connect(&path).await.unwrap();
+
+    // One queue per kind of work, each with its DLQ through a redrive policy.
+    let functions: Vec<&str> = topology.mappings.iter().map(|m| m.function.as_str()).collect();
+    assert_eq!(functions, vec!["notify", "report"], "{:?}", topology.mappings);
+    for m in &topology.mappings {
+        assert!(m.report_batch_item_failures, "{}: ReportBatchItemFailures", m.queue_name);
+        assert!(m.max_receive_count >= 5, "{}: maxReceiveCount {}", m.queue_name, m.max_receive_count);
+        let timeout = topology.functions[&m.function].timeout_secs;
+        assert!(
+            u64::from(m.visibility_timeout_secs) >= 6 * timeout,
+            "{}: visibility vs timeout {timeout}",
+            m.queue_name
+        );
+        assert!(m.maximum_concurrency >= 1 && m.batch_size >= 1);
+        let dlq = m.dlq_url.as_deref().expect("a DLQ");
+        let attrs = local
+            .sqs
+            .get_queue_attributes()
+            .queue_url(dlq)
+            .attribute_names(QueueAttributeName::MessageRetentionPeriod)
+            .send()
+            .await
+            .unwrap();
+        let retention = attrs.attributes().unwrap()[&QueueAttributeName::MessageRetentionPeriod].clone();
+        assert_eq!(retention, "1209600", "{dlq}: DLQ kept 14 days");
+    }
+    // Schedules, if any function has them, are expressions the runner can play.
+    for s in &topology.schedules {
+        assert!(s.expression.parse::<Expression>().is_ok(), "{}: {}", s.name, s.expression);
+        assert!(topology.functions.contains_key(&s.function), "{} targets {}", s.name, s.function);
+    }
+
+    // Tables: TTL on the records and the notifications, and the ticket store's two indexes.
+    for output in ["JobsTableName", "NotificationsTableName"] {
+        let table = &topology.outputs[output];
+        let ttl = local.dynamodb.describe_time_to_live().table_name(table).send().await.unwrap();
+        let ttl = ttl.time_to_live_description().unwrap();
+        assert_eq!(ttl.attribute_name(), Some("expires_at"), "{output}");
+    }
+    let tickets =
+        local.dynamodb.describe_table().table_name(&topology.outputs["TicketsTableName"]).send().await.unwrap();
+    let mut indexes: Vec<&str> =
+        tickets.table().unwrap().global_secondary_indexes().iter().filter_map(|i| i.index_name()).collect();
+    indexes.sort();
+    assert!(indexes.contains(&"by_company") && indexes.contains(&"by_created"), "{indexes:?}");
+
+    // The reports bucket. (moto leaves a CloudFormation bucket's lifecycle, encryption and
+    // policy out; cfn-lint and checkov check those in scripts/check-template.)
+    let aws = deskbell_runtime::emulator_config(&topology.endpoint).await;
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&aws).force_path_style(true).build());
+    s3.head_bucket().bucket(&topology.outputs["ReportsBucketName"]).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_failing_message_reaches_the_dlq_through_the_mappings_and_is_processed_after_redrive() {
+    let name = unique("redrive");
+    let (topology, path) = deploy(&name);
+    let local = Local::connect(&path).await.unwrap();
+    let mapping = topology.mapping_of("notify").unwrap().clone();
+    // The fault: a sender whose domain SES has not verified, so every send is refused.
+    let sender_domain = format!("{name}.example.net");
+    let notify =
+        InProcessNotify::new(&topology, &[("DESKBELL_SENDER", format!("Helpdesk <help@{sender_domain}>"))]).await;
+    let recipients = format!("{name}.example.org");
+    send::enqueue(&local, vec![(welcome("u1", &recipients), QueueKind::Notifications)], 1, |_| {}).await.unwrap();
+
+    let mut deliveries = 0;
+    for _ in 0..20 {
+        let outcome = poll_once(&local.sqs, &topology.region, &mapping, &notify, 1).await.unwrap();
+        deliveries += outcome.received;
+        assert_eq!(outcome.deleted, 0, "a refused send is never deleted");
+        if local.depth(local.dlq_url(QueueKind::Notifications).unwrap()).await.unwrap().total() == 1 {
+            break;
+        }
+    }
+    assert_eq!(deliveries, mapping.max_receive_count as usize, "delivered maxReceiveCount times, then dead-lettered");
+
+    let letters = dlq::list(&local, QueueKind::Notifications).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    let id = letters[0].message_id.clone();
+    let (ok, shown) = deskbell(&path, &["dlq", "show", &id]);
+    assert!(ok, "{shown}");
+    assert!(shown.contains("permanent failure on attempt 5"), "{shown}");
+    assert!(shown.contains("not verified") && shown.contains("user.welcome"), "{shown}");
+
+    // The fault is gone: the domain is verified. Redrive, and the mapping processes it.
+    let ses = aws_sdk_sesv2::Client::new(&deskbell_runtime::emulator_config(&topology.endpoint).await);
+    ses.create_email_identity().email_identity(&sender_domain).send().await.unwrap();
+    let (ok, redriven) = deskbell(&path, &["dlq", "redrive"]);
+    assert!(ok && redriven.contains("redrove 1 message(s)"), "{redriven}");
+    assert_eq!(local.depth(local.dlq_url(QueueKind::Notifications).unwrap()).await.unwrap().total(), 0);
+    let outcome = poll_once(&local.sqs, &topology.region, &mapping, &notify, 2).await.unwrap();
+    assert_eq!((outcome.received, outcome.deleted), (1, 1), "{outcome:?}");
+    let emails = Emulator::get().emails_to_domain(&recipients).await;
+    assert_eq!(emails.len(), 1, "one email once the fault is gone");
+    assert_eq!(local.depth(&mapping.queue_url).await.unwrap().total(), 0);
+}
+
+#[tokio::test]
+async fn bulk_send_of_a_thousand_jobs_is_enqueued_and_all_are_processed() {
+    let name = unique("bulk");
+    let (topology, path) = deploy(&name);
+    let local = Local::connect(&path).await.unwrap();
+    let sender_domain = format!("{name}.example.net");
+    let ses = aws_sdk_sesv2::Client::new(&deskbell_runtime::emulator_config(&topology.endpoint).await);
+    ses.create_email_identity().email_identity(&sender_domain).send().await.unwrap();
+    let notify =
+        InProcessNotify::new(&topology, &[("DESKBELL_SENDER", format!("Helpdesk <help@{sender_domain}>"))]).await;
+    let recipients = format!("{name}.example.org");
+    let ndjson: String = (0..1000).map(|i| welcome(&format!("u{i}"), &recipients) + "\n").collect();
+    let file = std::env::temp_dir().join(format!("deskbell-{name}.ndjson"));
+    std::fs::write(&file, ndjson).unwrap();
+
+    let (ok, out) = deskbell(&path, &["--json", "send", "--bulk", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(report["sent"], 1000, "{report}");
+    println!("bulk: 1000 jobs enqueued in {:.3} s ({:.0} jobs/s)", report["seconds"], report["jobs_per_second"]);
+
+    // Four pollers, as the runner runs for this mapping, until the queue is drained.
+    let mapping = topology.mapping_of("notify").unwrap().clone();
+    let poller = || async {
+        let mut processed = 0;
+        for _ in 0..200 {
+            // A record the loaded emulator answered too slowly fails transiently and comes back
+            // after its back-off; the loop ends when the queue is empty, in flight included.
+            let outcome = poll_once(&local.sqs, &topology.region, &mapping, &notify, 1).await.unwrap();
+            if outcome.received == 0 && local.depth(&mapping.queue_url).await.unwrap().total() == 0 {
+                break;
+            }
+            processed += outcome.deleted;
+        }
+        processed
+    };
+    let counts = futures::future::join_all((0..4).map(|_| poller())).await;
+    let processed: usize = counts.iter().sum();
+    assert_eq!(processed, 1000);
+    assert_eq!(Emulator::get().emails_to_domain(&recipients).await.len(), 1000);
+}
+
+#[tokio::test]
+async fn an_invalid_job_is_refused_before_anything_is_sent() {
+    let name = unique("invalid");
+    let (_, path) = deploy(&name);
+    let file = std::env::temp_dir().join(format!("deskbell-{name}.ndjson"));
+    std::fs::write(
+        &file,
+        format!("{}\n{{\"id\":\"x\",\"type\":\"ticket.exploded\",\"version\":1}}\n", welcome("a", "example.org")),
+    )
+    .unwrap();
+    let (ok, out) = deskbell(&path, &["send", "--bulk", file.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(out.contains("line 2: ") && out.contains("nothing was sent"), "{out}");
+    let local = Local::connect(&path).await.unwrap();
+    let queue = local.mapping(QueueKind::Notifications).unwrap().queue_url.clone();
+    assert_eq!(local.depth(&queue).await.unwrap().total(), 0);
+}
