@@ -16,6 +16,7 @@ Examples:
   deskbell send --type user.welcome --data '{\"user\": {...}}'
   deskbell send --bulk jobs.ndjson                    1 job a line, SendMessageBatch, concurrent
   deskbell stats                                      queue depths, in flight, DLQ depths
+  deskbell seed --tickets 500                         demo tickets, sent as jobs
   deskbell dlq list                                   dead letters with their failure reasons
   deskbell dlq show MESSAGE_ID --queue reports
   deskbell dlq redrive                                back to the source queue
@@ -56,6 +57,18 @@ pub enum Command {
     },
     /// Queue depths: waiting, in flight, delayed, and each DLQ.
     Stats,
+    /// Send realistic demo tickets (opened over the last 30 days, some solved) as jobs.
+    Seed {
+        /// How many tickets.
+        #[arg(long, default_value_t = 100)]
+        tickets: u64,
+        /// The same seed gives the same tickets (and the same job ids: re-seeding is idempotent).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The domain of every generated address.
+        #[arg(long, default_value = "example.com")]
+        domain: String,
+    },
     /// EventBridge schedules of the stack.
     Schedule {
         #[command(subcommand)]
@@ -284,6 +297,22 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
                 output::table(&["queue", "function", "waiting", "in flight", "delayed", "DLQ"], &rows);
             }
             Ok(0)
+        }
+        Command::Seed { tickets, seed, domain } => {
+            let local = Local::connect(&cli.topology).await?;
+            let jobs: Vec<(String, QueueKind)> = crate::seed::demo_jobs(tickets, chrono::Utc::now(), seed, &domain)
+                .iter()
+                .map(|job| (job.to_body(), QueueKind::of(Some(job.job_type()))))
+                .collect();
+            let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+            let sent = send::enqueue(&local, jobs, 16, |n| bar.inc(n)).await?;
+            bar.finish_and_clear();
+            if json {
+                output::json(&sent);
+            } else {
+                println!("seeded {tickets} tickets: {} jobs sent in {:.2} s", sent.sent, sent.seconds);
+            }
+            Ok(if sent.failed.is_empty() { 0 } else { 1 })
         }
         Command::Demo { events, mail_dir, timeout } => {
             let local = Local::connect(&cli.topology).await?;

@@ -4,7 +4,7 @@
 //! - [`runner`], [`mappings`], [`schedule`], [`invoke`]: what AWS runs around the functions,
 //!   played locally — SQS event source mappings and EventBridge schedules — invoking the
 //!   functions served by `cargo lambda watch`;
-//! - [`cli`] and the commands: [`send`], [`dlq`], [`mail`], [`demo`].
+//! - [`cli`] and the commands: [`send`], [`dlq`], [`mail`], [`seed`], [`demo`].
 
 pub mod cli;
 pub mod context;
@@ -16,5 +16,6 @@ pub mod mappings;
 pub mod output;
 pub mod runner;
 pub mod schedule;
+pub mod seed;
 pub mod send;
 pub mod topology;
