@@ -24,16 +24,17 @@ Examples:
   deskbell schedule fire deskbell-CleanupSchedule     run a scheduled function now
   deskbell stack run                                  play the mappings and schedules (scripts/stack does it)
 
-Every command reads the deployed local stack from .local/stack.json (scripts/stack writes it);
-add --json for output a script can read.";
+Every command works on the local stack by default (.local/stack.json, which scripts/stack
+writes); with --aws [--profile P] [--region R] [--stack-name deskbell] on the stack deployed in AWS:
+  deskbell --aws --profile prod dlq list --queue reports
+Add --json for output a script can read.";
 
 /// deskbell: send jobs, read and redrive dead letters, and run the local stack.
 #[derive(Debug, Parser)]
 #[command(name = "deskbell", version, after_help = EXAMPLES)]
 pub struct Cli {
-    /// The deployed stack's topology (written by scripts/stack).
-    #[arg(long, global = true, default_value = DEFAULT_PATH, env = "DESKBELL_TOPOLOGY")]
-    pub topology: PathBuf,
+    #[command(flatten)]
+    pub target: Target,
     /// Print JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
@@ -178,17 +179,48 @@ pub enum StackAction {
     Env,
 }
 
+/// Which stack a command works on.
+#[derive(Debug, Args)]
+pub struct Target {
+    /// The local stack's topology (written by scripts/stack).
+    #[arg(long, global = true, default_value = DEFAULT_PATH, env = "DESKBELL_TOPOLOGY")]
+    pub topology: PathBuf,
+    /// Work on the stack deployed in AWS (its CloudFormation outputs) instead of the local one.
+    #[arg(long, global = true)]
+    pub aws: bool,
+    /// The AWS stack's name (with --aws).
+    #[arg(long = "stack-name", global = true, default_value = "deskbell", requires = "aws")]
+    pub stack_name: String,
+    /// AWS profile (with --aws; default: the standard credential chain).
+    #[arg(long, global = true, requires = "aws")]
+    pub profile: Option<String>,
+    /// AWS region (with --aws; default: AWS_REGION or the profile's).
+    #[arg(long, global = true, requires = "aws")]
+    pub region: Option<String>,
+}
+
+impl Target {
+    /// The stack this invocation works on.
+    async fn connect(&self) -> Result<Local, CliError> {
+        if self.aws {
+            Local::connect_aws(&self.stack_name, self.profile.as_deref(), self.region.as_deref()).await
+        } else {
+            Local::connect(&self.topology).await
+        }
+    }
+}
+
 /// Runs a command; answers the process exit code.
 pub async fn run(cli: Cli) -> Result<i32, CliError> {
     let json = cli.json;
     match cli.command {
         Command::Stack { action: StackAction::Env } => {
-            let topology = Topology::load(&cli.topology)?;
+            let topology = Topology::load(&cli.target.topology)?;
             let (env, conflicts) = topology.watch_env();
             for k in conflicts {
                 eprintln!("deskbell: {k} differs between functions: left to each function's default");
             }
-            for (k, v) in [("AWS_ENDPOINT_URL", topology.endpoint.as_str()), ("AWS_REGION", topology.region.as_str())]
+            for (k, v) in [("AWS_ENDPOINT_URL", topology.local_endpoint()?), ("AWS_REGION", topology.region.as_str())]
                 .into_iter()
                 .chain([("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")])
                 .chain(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -198,7 +230,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Stack { action: StackAction::Run { lambda } } => {
-            let local = Local::connect(&cli.topology).await?;
+            let local = cli.target.connect().await?;
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
@@ -208,7 +240,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Schedule { action } => {
-            let topology = Topology::load(&cli.topology)?;
+            let topology = Topology::load(&cli.target.topology)?;
             match action {
                 ScheduleAction::List => {
                     if json {
@@ -244,11 +276,11 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
                 }
             }
         }
-        Command::Send(args) => send_command(&Local::connect(&cli.topology).await?, args, json).await,
-        Command::Dlq { action } => dlq_command(&Local::connect(&cli.topology).await?, action, json).await,
+        Command::Send(args) => send_command(&cli.target.connect().await?, args, json).await,
+        Command::Dlq { action } => dlq_command(&cli.target.connect().await?, action, json).await,
         Command::Mail { action } => {
-            let topology = Topology::load(&cli.topology)?;
-            let mails = mail::recorded(&topology.endpoint).await?;
+            let topology = Topology::load(&cli.target.topology)?;
+            let mails = mail::recorded(topology.local_endpoint()?).await?;
             match action {
                 MailAction::List if json => output::json(&mails),
                 MailAction::List => {
@@ -271,7 +303,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Stats => {
-            let local = Local::connect(&cli.topology).await?;
+            let local = cli.target.connect().await?;
             let mut rows = Vec::new();
             let mut values = Vec::new();
             for m in &local.topology.mappings {
@@ -299,7 +331,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Seed { tickets, seed, domain } => {
-            let local = Local::connect(&cli.topology).await?;
+            let local = cli.target.connect().await?;
             let jobs: Vec<(String, QueueKind)> = crate::seed::demo_jobs(tickets, chrono::Utc::now(), seed, &domain)
                 .iter()
                 .map(|job| (job.to_body(), QueueKind::of(Some(job.job_type()))))
@@ -315,7 +347,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(if sent.failed.is_empty() { 0 } else { 1 })
         }
         Command::Demo { events, mail_dir, timeout } => {
-            let local = Local::connect(&cli.topology).await?;
+            let local = cli.target.connect().await?;
             let ok = demo::run(&local, &events, &mail_dir, Duration::from_secs(timeout)).await?;
             Ok(if ok { 0 } else { 1 })
         }

@@ -63,7 +63,8 @@ impl QueueKind {
     }
 }
 
-/// The local stack: its topology and clients built once from the emulator's endpoint.
+/// The stack a command works on (local by default, or in AWS): its topology and clients built
+/// once.
 pub struct Local {
     pub topology: Topology,
     pub sqs: aws_sdk_sqs::Client,
@@ -74,7 +75,42 @@ impl Local {
     /// Reads the topology at `path` and connects to its emulator.
     pub async fn connect(path: &Path) -> Result<Local, CliError> {
         let topology = Topology::load(path)?;
-        let aws = deskbell_runtime::emulator_config(&topology.endpoint).await;
+        let aws = deskbell_runtime::emulator_config(topology.local_endpoint()?).await;
+        Ok(Local { sqs: aws_sdk_sqs::Client::new(&aws), dynamodb: aws_sdk_dynamodb::Client::new(&aws), topology })
+    }
+
+    /// Connects to stack `stack` deployed in AWS, with the standard credential chain (and
+    /// `profile` / `region` when given), reading its queues and tables from its outputs.
+    pub async fn connect_aws(stack: &str, profile: Option<&str>, region: Option<&str>) -> Result<Local, CliError> {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(profile) = profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = region {
+            loader = loader.region(aws_config::Region::new(region.to_owned()));
+        }
+        let aws = loader.load().await;
+        let region = aws.region().map(|r| r.to_string()).ok_or_else(|| {
+            CliError::Invalid("no AWS region: pass --region or set AWS_REGION / the profile's region".into())
+        })?;
+        let cfn = aws_sdk_cloudformation::Client::new(&aws);
+        let out = cfn
+            .describe_stacks()
+            .stack_name(stack)
+            .send()
+            .await
+            .map_err(|e| CliError::aws(stack, "describe stack", &e))?;
+        let outputs = out
+            .stacks()
+            .first()
+            .map(|s| {
+                s.outputs()
+                    .iter()
+                    .filter_map(|o| Some((o.output_key()?.to_owned(), o.output_value()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let topology = Topology::from_outputs(stack, &region, outputs);
         Ok(Local { sqs: aws_sdk_sqs::Client::new(&aws), dynamodb: aws_sdk_dynamodb::Client::new(&aws), topology })
     }
 

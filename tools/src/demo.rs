@@ -112,7 +112,7 @@ pub async fn run(local: &Local, events: &Path, mail_dir: &Path, timeout: Duratio
         }
     }
 
-    let mails = mail::recorded(&local.topology.endpoint).await?;
+    let mails = mail::recorded(local.topology.local_endpoint()?).await?;
     println!("\nemails sent through the local SES: {}", mails.len());
     let mut rows = Vec::new();
     for m in &mails {

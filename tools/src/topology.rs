@@ -13,8 +13,9 @@ pub const DEFAULT_PATH: &str = ".local/stack.json";
 /// Everything the runner and the CLI need to know about the deployed stack.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Topology {
-    /// The emulator's endpoint (`http://127.0.0.1:4566`).
-    pub endpoint: String,
+    /// The emulator's endpoint (`http://127.0.0.1:4566`); `None` for a stack in AWS.
+    #[serde(default)]
+    pub endpoint: Option<String>,
     pub region: String,
     pub stack: String,
     /// CloudFormation outputs by key (`NotificationsQueueUrl`, `JobsTableName`, …).
@@ -71,6 +72,8 @@ pub enum TopologyError {
     Read { path: String, source: std::io::Error },
     #[error("{path}: not a deployed topology: {source}")]
     Parse { path: String, source: serde_json::Error },
+    #[error("only the local stack records mail and runs functions here; this command does not work with --aws")]
+    NotLocal,
 }
 
 impl Topology {
@@ -79,6 +82,47 @@ impl Topology {
         let text = std::fs::read_to_string(path)
             .map_err(|source| TopologyError::Read { path: path.display().to_string(), source })?;
         serde_json::from_str(&text).map_err(|source| TopologyError::Parse { path: path.display().to_string(), source })
+    }
+
+    /// A stack deployed in AWS, from its CloudFormation outputs: what the CLI needs of each
+    /// queue (URL, ARN, DLQ) and the tables. Mapping settings are not outputs: they keep
+    /// Lambda's defaults here, and only the local runner uses them.
+    pub fn from_outputs(stack: &str, region: &str, outputs: BTreeMap<String, String>) -> Topology {
+        let mappings = [("notify", "Notifications"), ("report", "Reports")]
+            .into_iter()
+            .filter_map(|(function, kind)| {
+                let queue_url = outputs.get(&format!("{kind}QueueUrl"))?.clone();
+                let queue_name = queue_url.rsplit('/').next().unwrap_or_default().to_owned();
+                // https://sqs.REGION.amazonaws.com/ACCOUNT/NAME -> arn:aws:sqs:REGION:ACCOUNT:NAME
+                let account = queue_url.rsplit('/').nth(1).unwrap_or_default();
+                Some(Mapping {
+                    function: function.to_owned(),
+                    queue_arn: format!("arn:aws:sqs:{region}:{account}:{queue_name}"),
+                    queue_name,
+                    queue_url,
+                    dlq_url: outputs.get(&format!("{kind}DLQUrl")).cloned(),
+                    max_receive_count: 5,
+                    visibility_timeout_secs: 30,
+                    batch_size: 10,
+                    report_batch_item_failures: true,
+                    maximum_concurrency: 2,
+                })
+            })
+            .collect();
+        Topology {
+            endpoint: None,
+            region: region.to_owned(),
+            stack: stack.to_owned(),
+            outputs,
+            functions: BTreeMap::new(),
+            mappings,
+            schedules: vec![],
+        }
+    }
+
+    /// The emulator's endpoint, for what only exists locally (the mail SES recorded).
+    pub fn local_endpoint(&self) -> Result<&str, TopologyError> {
+        self.endpoint.as_deref().ok_or(TopologyError::NotLocal)
     }
 
     /// The mapping that feeds `function`, if any.
@@ -117,7 +161,7 @@ mod tests {
 
     fn topology(functions: &[(&str, &[(&str, &str)])]) -> Topology {
         Topology {
-            endpoint: "http://127.0.0.1:1".into(),
+            endpoint: Some("http://127.0.0.1:1".into()),
             region: "eu-west-1".into(),
             stack: "deskbell".into(),
             outputs: BTreeMap::new(),
@@ -139,6 +183,26 @@ mod tests {
             mappings: vec![],
             schedules: vec![],
         }
+    }
+
+    #[test]
+    fn a_stack_in_aws_is_read_from_its_outputs() {
+        let outputs = [
+            ("NotificationsQueueUrl", "https://sqs.eu-west-1.amazonaws.com/111122223333/deskbell-NotificationsQueue-A"),
+            ("NotificationsDLQUrl", "https://sqs.eu-west-1.amazonaws.com/111122223333/deskbell-NotificationsDLQ-B"),
+            ("JobsTableName", "deskbell-JobsTable-C"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .into();
+        let t = Topology::from_outputs("deskbell", "eu-west-1", outputs);
+        assert_eq!(t.mappings.len(), 1, "no reports queue in the outputs: no mapping for it");
+        let m = t.mapping_of("notify").unwrap();
+        assert_eq!(m.queue_arn, "arn:aws:sqs:eu-west-1:111122223333:deskbell-NotificationsQueue-A");
+        assert_eq!(
+            m.dlq_url.as_deref(),
+            Some("https://sqs.eu-west-1.amazonaws.com/111122223333/deskbell-NotificationsDLQ-B")
+        );
+        assert!(matches!(t.local_endpoint(), Err(TopologyError::NotLocal)));
     }
 
     #[test]

@@ -52,7 +52,7 @@ impl InProcessNotify {
             overrides.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).or_else(|| env.get(name).cloned())
         };
         let config = NotifyConfig::from_env(&Env::from_fn(lookup)).expect("notify's deployed configuration");
-        let aws = deskbell_runtime::emulator_config(&topology.endpoint).await;
+        let aws = deskbell_runtime::emulator_config(topology.local_endpoint().unwrap()).await;
         InProcessNotify(AwsNotify::from_aws(&aws, config))
     }
 }
@@ -141,7 +141,7 @@ async fn deployed_template_is_the_production_topology() {
 
     // The reports bucket. (moto leaves a CloudFormation bucket's lifecycle, encryption and
     // policy out; cfn-lint and checkov check those in scripts/check-template.)
-    let aws = deskbell_runtime::emulator_config(&topology.endpoint).await;
+    let aws = deskbell_runtime::emulator_config(topology.local_endpoint().unwrap()).await;
     let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&aws).force_path_style(true).build());
     s3.head_bucket().bucket(&topology.outputs["ReportsBucketName"]).send().await.unwrap();
 }
@@ -179,7 +179,7 @@ async fn a_failing_message_reaches_the_dlq_through_the_mappings_and_is_processed
     assert!(shown.contains("not verified") && shown.contains("user.welcome"), "{shown}");
 
     // The fault is gone: the domain is verified. Redrive, and the mapping processes it.
-    let ses = aws_sdk_sesv2::Client::new(&deskbell_runtime::emulator_config(&topology.endpoint).await);
+    let ses = aws_sdk_sesv2::Client::new(&deskbell_runtime::emulator_config(topology.local_endpoint().unwrap()).await);
     ses.create_email_identity().email_identity(&sender_domain).send().await.unwrap();
     let (ok, redriven) = deskbell(&path, &["dlq", "redrive"]);
     assert!(ok && redriven.contains("redrove 1 message(s)"), "{redriven}");
@@ -197,7 +197,7 @@ async fn bulk_send_of_a_thousand_jobs_is_enqueued_and_all_are_processed() {
     let (topology, path) = deploy(&name);
     let local = Local::connect(&path).await.unwrap();
     let sender_domain = format!("{name}.example.net");
-    let ses = aws_sdk_sesv2::Client::new(&deskbell_runtime::emulator_config(&topology.endpoint).await);
+    let ses = aws_sdk_sesv2::Client::new(&deskbell_runtime::emulator_config(topology.local_endpoint().unwrap()).await);
     ses.create_email_identity().email_identity(&sender_domain).send().await.unwrap();
     let notify =
         InProcessNotify::new(&topology, &[("DESKBELL_SENDER", format!("Helpdesk <help@{sender_domain}>"))]).await;
