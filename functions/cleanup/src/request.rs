@@ -60,7 +60,10 @@ pub fn decode(event: &EventBridgeEvent<Value>, clock: DateTime<Utc>) -> Result<R
         Some(kinds) => kinds.into_iter().collect(),
     };
     if detail.max_pages == Some(0) {
-        return Err(CleanupError::InvalidEvent { path: "detail.max_pages".into(), message: "must be at least 1".into() });
+        return Err(CleanupError::InvalidEvent {
+            path: "detail.max_pages".into(),
+            message: "must be at least 1".into(),
+        });
     }
     Ok(Request {
         dry_run: detail.dry_run,

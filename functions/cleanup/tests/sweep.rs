@@ -16,7 +16,13 @@ fn item(pk: &str, sk: &str) -> EntryKey {
 }
 
 fn record(pk: &str, at: DateTime<Utc>) -> Facts {
-    Facts::Record { pk: pk.into(), updated_at: Some(at), failed_at: Some(at), requested_at: Some(at), finished_at: None }
+    Facts::Record {
+        pk: pk.into(),
+        updated_at: Some(at),
+        failed_at: Some(at),
+        requested_at: Some(at),
+        finished_at: None,
+    }
 }
 
 /// `n` of each kind, half of them one second past their limit, half one second short of it.
@@ -33,7 +39,8 @@ async fn seeded(n: usize) -> MemoryRetention {
                 Facts::Notification { read: true, created_at: Some(at(Kind::ReadNotifications)) },
             )
             .await;
-        for (prefix, kind) in [("delivery", Kind::Deliveries), ("failure", Kind::Failures), ("report", Kind::ReportRecords)]
+        for (prefix, kind) in
+            [("delivery", Kind::Deliveries), ("failure", Kind::Failures), ("report", Kind::ReportRecords)]
         {
             let pk = format!("{prefix}#{i:04}");
             store.insert(Source::Jobs, item(&pk, "x"), record(&pk, at(kind))).await;

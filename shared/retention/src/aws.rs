@@ -178,9 +178,10 @@ impl AwsRetention {
         let mut requests: Vec<WriteRequest> = keys
             .into_iter()
             .map(|key| {
-                let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(|e| {
-                    RetentionError::Invalid { store: table.to_owned(), message: e.to_string() }
-                })?;
+                let delete = DeleteRequest::builder()
+                    .set_key(Some(key))
+                    .build()
+                    .map_err(|e| RetentionError::Invalid { store: table.to_owned(), message: e.to_string() })?;
                 Ok(WriteRequest::builder().delete_request(delete).build())
             })
             .collect::<Result<_, RetentionError>>()?;

@@ -48,7 +48,9 @@ impl RetentionStore for MemoryRetention {
         let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
         let mut page: Vec<Entry> = map
             .range((lower, Bound::Unbounded))
-            .filter(|(key, _)| source != Source::ReportFiles || matches!(key, EntryKey::Object(k) if k.starts_with(REPORTS_PREFIX)))
+            .filter(|(key, _)| {
+                source != Source::ReportFiles || matches!(key, EntryKey::Object(k) if k.starts_with(REPORTS_PREFIX))
+            })
             .take(limit.max(1) + 1)
             .map(|(key, facts)| Entry { key: key.clone(), facts: facts.clone() })
             .collect();
