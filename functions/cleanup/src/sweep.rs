@@ -36,13 +36,25 @@ pub enum Stop {
     MaxPages,
 }
 
+impl Stop {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Deadline => "deadline",
+            Self::MaxPages => "max_pages",
+        }
+    }
+}
+
 impl Budget {
-    /// Whether a run that read `pages` pages must stop at wall-clock time `wall`.
+    /// Whether a run that read `pages` pages must stop at wall-clock time `wall`. The first
+    /// page is always read unless the deadline itself has passed, so every run makes
+    /// progress even when the margin is most of the invocation's time.
     pub fn stop(&self, pages: u32, wall: SystemTime) -> Option<Stop> {
         if self.max_pages.is_some_and(|max| pages >= max) {
             return Some(Stop::MaxPages);
         }
-        if self.deadline.is_some_and(|deadline| wall + self.margin >= deadline) {
+        let margin = if pages == 0 { Duration::ZERO } else { self.margin };
+        if self.deadline.is_some_and(|deadline| wall + margin >= deadline) {
             return Some(Stop::Deadline);
         }
         None
@@ -216,7 +228,7 @@ fn log(report: &Report) {
         dry_run = report.dry_run,
         now = %report.now.to_rfc3339(),
         complete = report.complete,
-        stopped = ?report.stopped,
+        stopped = report.stopped.map_or("", Stop::as_str),
         resumed = report.resumed,
         pages = report.pages,
         "cleanup run"

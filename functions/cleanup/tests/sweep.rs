@@ -125,12 +125,23 @@ async fn a_run_out_of_pages_resumes_where_it_stopped_and_the_runs_add_up_to_one(
 }
 
 #[tokio::test]
-async fn no_page_starts_within_the_margin_of_the_deadline() {
+async fn no_page_after_the_first_starts_within_the_margin_of_the_deadline() {
     let store = seeded(4).await;
     let deadline = SystemTime::now() + StdDuration::from_secs(10);
     let budget = Budget { deadline: Some(deadline), margin: StdDuration::from_secs(30), max_pages: None };
     let r = sweep(&store, &request(false, None), &settings(3), budget, SystemTime::now).await.unwrap();
-    assert_eq!((r.pages, r.stopped, r.complete), (0, Some(Stop::Deadline), false));
+    assert_eq!((r.pages, r.stopped, r.complete), (1, Some(Stop::Deadline), false));
+    assert_eq!(r.kinds[&Kind::ReadNotifications].deleted, 2, "the first page's expired entries go");
+    assert!(store.pass(&selection_key(&Kind::ALL.into_iter().collect())).await.is_some());
+}
+
+#[tokio::test]
+async fn a_run_past_its_deadline_reads_nothing() {
+    let store = seeded(4).await;
+    let deadline = SystemTime::now() - StdDuration::from_secs(1);
+    let budget = Budget { deadline: Some(deadline), margin: StdDuration::ZERO, max_pages: None };
+    let r = sweep(&store, &request(false, None), &settings(3), budget, SystemTime::now).await.unwrap();
+    assert_eq!((r.pages, r.stopped), (0, Some(Stop::Deadline)));
     assert_eq!(store.keys(Source::Notifications).await.len(), 4);
 }
 
