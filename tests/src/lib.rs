@@ -4,8 +4,10 @@
 //!
 //! Everything goes through the real AWS SDK over HTTP to 127.0.0.1.
 
+mod calls;
 mod emulator;
 mod stack;
 
+pub use calls::CallCounter;
 pub use emulator::{Emulator, SentEmail, TEST_PART_SIZE, workspace};
 pub use stack::Stack;

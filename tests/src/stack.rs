@@ -160,6 +160,24 @@ impl Stack {
         .expect("test configuration")
     }
 
+    /// cleanup's configuration for this stack: its tables and bucket, with some variables set
+    /// otherwise.
+    pub fn cleanup_config_with(&self, overrides: &[(&str, &str)]) -> deskbell_cleanup::CleanupConfig {
+        let mut vars: Vec<(String, String)> = overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        vars.extend(
+            [
+                ("DESKBELL_JOBS_TABLE", self.jobs_table.clone()),
+                ("DESKBELL_NOTIFICATIONS_TABLE", self.notifications_table.clone()),
+                ("DESKBELL_REPORTS_BUCKET", self.bucket.clone()),
+            ]
+            .map(|(k, v)| (k.to_owned(), v)),
+        );
+        deskbell_cleanup::CleanupConfig::from_env(&Env::from_fn(|n| {
+            vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone())
+        }))
+        .expect("test configuration")
+    }
+
     /// A body whose `@example.com` addresses are moved to this test's domain.
     pub fn retarget(&self, body: &str) -> String {
         body.replace("@example.com", &format!("@{}", self.domain))

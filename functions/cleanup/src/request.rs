@@ -1,0 +1,147 @@
+//! decode: the scheduled event, and what its `detail` asks for.
+
+use std::collections::BTreeSet;
+
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+use chrono::{DateTime, Utc};
+use deskbell_retention::Kind;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::CleanupError;
+
+/// What one run does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Count what is past retention, delete nothing, save no progress.
+    pub dry_run: bool,
+    /// The instant retention is judged at.
+    pub now: DateTime<Utc>,
+    /// The kinds to clean (all by default).
+    pub kinds: BTreeSet<Kind>,
+    /// At most this many pages in this run (then it stops and saves its progress).
+    pub max_pages: Option<u32>,
+}
+
+/// The optional overrides in the event's `detail` (a schedule's default event has `{}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Detail {
+    #[serde(default)]
+    dry_run: bool,
+    now: Option<DateTime<Utc>>,
+    kinds: Option<Vec<Kind>>,
+    max_pages: Option<u32>,
+}
+
+/// The run a scheduled event asks for. `now` is `detail.now` (replay a past day), else the
+/// event's `time` (when the schedule fired, so a retried invocation judges the same way),
+/// else `clock`. A detail that is not an object, an unknown field, an unknown kind or an
+/// empty `kinds` is refused, naming the field.
+pub fn decode(event: &EventBridgeEvent<Value>, clock: DateTime<Utc>) -> Result<Request, CleanupError> {
+    let detail: Detail = match &event.detail {
+        Value::Null => Detail::default(),
+        value => serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            CleanupError::InvalidEvent {
+                path: if path == "." { "detail".into() } else { format!("detail.{path}") },
+                message: e.into_inner().to_string(),
+            }
+        })?,
+    };
+    let kinds: BTreeSet<Kind> = match detail.kinds {
+        None => Kind::ALL.into_iter().collect(),
+        Some(kinds) if kinds.is_empty() => {
+            return Err(CleanupError::InvalidEvent {
+                path: "detail.kinds".into(),
+                message: "empty: name at least one kind, or leave it out for all".into(),
+            });
+        }
+        Some(kinds) => kinds.into_iter().collect(),
+    };
+    if detail.max_pages == Some(0) {
+        return Err(CleanupError::InvalidEvent {
+            path: "detail.max_pages".into(),
+            message: "must be at least 1".into(),
+        });
+    }
+    Ok(Request {
+        dry_run: detail.dry_run,
+        now: detail.now.or(event.time).unwrap_or(clock),
+        kinds,
+        max_pages: detail.max_pages,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(json: &str) -> EventBridgeEvent<Value> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn clock() -> DateTime<Utc> {
+        "2026-12-01T03:00:07Z".parse().unwrap()
+    }
+
+    const SCHEDULED: &str = r#"{"version":"0","id":"e1","detail-type":"Scheduled Event","source":"aws.events",
+        "time":"2026-12-01T03:00:00Z","region":"eu-west-1","resources":[],"detail":{}}"#;
+
+    #[test]
+    fn a_plain_scheduled_event_cleans_every_kind_as_of_its_time() {
+        let r = decode(&event(SCHEDULED), clock()).unwrap();
+        assert!(!r.dry_run);
+        assert_eq!(r.now, "2026-12-01T03:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(r.kinds.len(), Kind::ALL.len());
+        assert_eq!(r.max_pages, None);
+    }
+
+    #[test]
+    fn detail_overrides_now_kinds_dry_run_and_pages() {
+        let json = SCHEDULED.replace(
+            r#""detail":{}"#,
+            r#""detail":{"dry_run":true,"now":"2026-06-30T00:00:00Z","kinds":["failures","report_files"],"max_pages":2}"#,
+        );
+        let r = decode(&event(&json), clock()).unwrap();
+        assert!(r.dry_run);
+        assert_eq!(r.now, "2026-06-30T00:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(r.kinds, BTreeSet::from([Kind::Failures, Kind::ReportFiles]));
+        assert_eq!(r.max_pages, Some(2));
+    }
+
+    #[test]
+    fn without_a_time_the_clock_is_now() {
+        let json = r#"{"detail-type":"Scheduled Event","source":"aws.events","detail":null}"#;
+        assert_eq!(decode(&event(json), clock()).unwrap().now, clock());
+    }
+
+    #[test]
+    fn bad_overrides_are_refused_naming_the_field() {
+        for (detail, expected) in [
+            (r#"{"kinds":["failures","tickets"]}"#, "invalid field detail.kinds[1]: unknown variant `tickets`"),
+            (r#"{"kinds":[]}"#, "invalid field detail.kinds: empty"),
+            (r#"{"dry-run":true}"#, "invalid field detail.dry-run: unknown field `dry-run`"),
+            (r#"{"now":"yesterday"}"#, "invalid field detail.now: "),
+            (r#"{"max_pages":0}"#, "invalid field detail.max_pages: must be at least 1"),
+        ] {
+            let json = SCHEDULED.replace(r#""detail":{}"#, &format!(r#""detail":{detail}"#));
+            let err = decode(&event(&json), clock()).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{detail}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_sample_events_decode() {
+        let plain: EventBridgeEvent<Value> =
+            serde_json::from_str(include_str!("../../../events/scheduled.cleanup.json")).unwrap();
+        let r = decode(&plain, clock()).unwrap();
+        assert!(!r.dry_run);
+        assert_eq!(r.kinds.len(), Kind::ALL.len());
+        let dry: EventBridgeEvent<Value> =
+            serde_json::from_str(include_str!("../../../events/scheduled.cleanup.dry-run.json")).unwrap();
+        let r = decode(&dry, clock()).unwrap();
+        assert!(r.dry_run);
+        assert_eq!(r.now, "2026-11-15T03:00:00Z".parse::<DateTime<Utc>>().unwrap());
+    }
+}
