@@ -21,7 +21,7 @@ Examples:
   deskbell dlq show MESSAGE_ID --queue reports
   deskbell dlq redrive                                back to the source queue
   deskbell mail list                                  emails the local SES recorded
-  deskbell schedule fire deskbell-CleanupSchedule     run a scheduled function now
+  deskbell schedule fire cleanup --detail '{"dry_run": true}'   run a scheduled function now
   deskbell stack run                                  play the mappings and schedules (scripts/stack does it)
 
 Every command works on the local stack by default (.local/stack.json, which scripts/stack
@@ -162,7 +162,11 @@ pub enum ScheduleAction {
     List,
     /// Run a schedule's function now, with the event EventBridge would send.
     Fire {
+        /// The schedule's name, or a part of it that names one schedule (`cleanup`).
         name: String,
+        /// JSON that replaces the event's `detail` (e.g. '{"dry_run": true}').
+        #[arg(long)]
+        detail: Option<String>,
         #[arg(long, default_value = "http://127.0.0.1:9000", env = "DESKBELL_LAMBDA_URL")]
         lambda: String,
     },
@@ -200,6 +204,14 @@ pub struct Target {
 }
 
 impl Target {
+    /// The local stack's topology, for what only exists locally (mail, schedules, the runner).
+    fn local_topology(&self) -> Result<Topology, CliError> {
+        if self.aws {
+            return Err(crate::topology::TopologyError::NotLocal.into());
+        }
+        Ok(Topology::load(&self.topology)?)
+    }
+
     /// The stack this invocation works on.
     async fn connect(&self) -> Result<Local, CliError> {
         if self.aws {
@@ -215,7 +227,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
     let json = cli.json;
     match cli.command {
         Command::Stack { action: StackAction::Env } => {
-            let topology = Topology::load(&cli.target.topology)?;
+            let topology = cli.target.local_topology()?;
             let (env, conflicts) = topology.watch_env();
             for k in conflicts {
                 eprintln!("deskbell: {k} differs between functions: left to each function's default");
@@ -240,7 +252,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Schedule { action } => {
-            let topology = Topology::load(&cli.target.topology)?;
+            let topology = cli.target.local_topology()?;
             match action {
                 ScheduleAction::List => {
                     if json {
@@ -279,7 +291,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Send(args) => send_command(&cli.target.connect().await?, args, json).await,
         Command::Dlq { action } => dlq_command(&cli.target.connect().await?, action, json).await,
         Command::Mail { action } => {
-            let topology = Topology::load(&cli.target.topology)?;
+            let topology = cli.target.local_topology()?;
             let mails = mail::recorded(topology.local_endpoint()?).await?;
             match action {
                 MailAction::List if json => output::json(&mails),

@@ -19,12 +19,21 @@ use crate::topology::{Schedule, Topology};
 /// with `cargo lambda watch` gains nothing past a few.
 const MAX_LOCAL_POLLERS: u32 = 4;
 
-/// Invokes `schedule`'s function now, with the target's constant input or the scheduled event.
-pub async fn fire<I: Invoker>(topology: &Topology, schedule: &Schedule, invoker: &I) -> Result<Value, InvokeError> {
+/// Invokes `schedule`'s function now, with the target's constant input or the scheduled event;
+/// `detail` (fire-now on request) replaces the event's `detail`.
+pub async fn fire<I: Invoker>(
+    topology: &Topology,
+    schedule: &Schedule,
+    detail: Option<Value>,
+    invoker: &I,
+) -> Result<Value, InvokeError> {
     let now = Utc::now();
-    let payload = schedule.input.clone().unwrap_or_else(|| {
+    let mut payload = schedule.input.clone().unwrap_or_else(|| {
         scheduled_event(&schedule.arn, &topology.region, now, &format!("local-{}-{}", schedule.name, now.timestamp()))
     });
+    if let (Some(detail), Some(event)) = (detail, payload.as_object_mut()) {
+        event.insert("detail".into(), detail);
+    }
     invoker.invoke(&schedule.function, &payload).await
 }
 
@@ -87,7 +96,7 @@ where
                     _ = tokio::time::sleep(wait) => {}
                     _ = stop.changed() => return,
                 }
-                match fire(&topology, &schedule, invoker.as_ref()).await {
+                match fire(&topology, &schedule, None, invoker.as_ref()).await {
                     Ok(result) => println!("runner: {} fired by {}: {result}", schedule.function, schedule.name),
                     Err(e) => println!("runner: {} fired by {}: {e}", schedule.function, schedule.name),
                 }
