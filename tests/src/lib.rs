@@ -5,6 +5,8 @@
 //! Everything goes through the real AWS SDK over HTTP to 127.0.0.1.
 
 mod emulator;
+pub mod inbox_model;
+pub mod push_gateway;
 mod stack;
 
 pub use emulator::{Emulator, SentEmail, TEST_PART_SIZE};
