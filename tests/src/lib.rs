@@ -6,6 +6,8 @@
 
 mod calls;
 mod emulator;
+pub mod inbox_model;
+pub mod push_gateway;
 mod stack;
 
 pub use calls::CallCounter;

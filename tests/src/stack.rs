@@ -24,6 +24,8 @@ pub struct Stack {
     pub sender: String,
     pub jobs_table: String,
     pub notifications_table: String,
+    /// WebSocket connections per user (push).
+    pub connections_table: String,
     pub tickets_table: String,
     pub queue_url: String,
     pub queue_arn: String,
@@ -58,7 +60,9 @@ impl Stack {
         let jobs_table = format!("{name}-jobs");
         let notifications_table = format!("{name}-notifications");
         create_table(&dynamodb, &jobs_table, "pk", "sk").await;
-        create_table(&dynamodb, &notifications_table, "user_id", "id").await;
+        create_notifications_table(&dynamodb, &notifications_table).await;
+        let connections_table = format!("{name}-connections");
+        create_connections_table(&dynamodb, &connections_table).await;
         let tickets_table = format!("{name}-tickets");
         create_tickets_table(&dynamodb, &tickets_table).await;
 
@@ -106,6 +110,7 @@ impl Stack {
             domain,
             jobs_table,
             notifications_table,
+            connections_table,
             tickets_table,
             queue_url,
             queue_arn,
@@ -320,6 +325,69 @@ async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, hash: &str,
         .attribute_definitions(attr(range))
         .key_schema(key(hash, KeyType::Hash))
         .key_schema(key(range, KeyType::Range))
+        .send()
+        .await;
+    if let Err(e) = result {
+        let exists = e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception());
+        assert!(exists, "create table {name}: {e:?}");
+    }
+}
+
+/// The notifications table: key `user_id` + `id`, sparse index `unread` on `user_id` +
+/// `unread_id` (see deskbell_inbox).
+async fn create_notifications_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+    use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, Projection, ProjectionType};
+    let attr = |n: &str| {
+        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
+    };
+    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
+    let unread = GlobalSecondaryIndex::builder()
+        .index_name(deskbell_inbox::UNREAD_INDEX)
+        .key_schema(key("user_id", KeyType::Hash))
+        .key_schema(key(deskbell_inbox::UNREAD_ATTRIBUTE, KeyType::Range))
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()
+        .unwrap();
+    let result = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr("user_id"))
+        .attribute_definitions(attr("id"))
+        .attribute_definitions(attr(deskbell_inbox::UNREAD_ATTRIBUTE))
+        .key_schema(key("user_id", KeyType::Hash))
+        .key_schema(key("id", KeyType::Range))
+        .global_secondary_indexes(unread)
+        .send()
+        .await;
+    if let Err(e) = result {
+        let exists = e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception());
+        assert!(exists, "create table {name}: {e:?}");
+    }
+}
+
+/// The connections table: key `connection_id`, index `by_user` on `user_id` + `connection_id`.
+async fn create_connections_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+    use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, Projection, ProjectionType};
+    let attr = |n: &str| {
+        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
+    };
+    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
+    let by_user = GlobalSecondaryIndex::builder()
+        .index_name(deskbell_push::BY_USER)
+        .key_schema(key("user_id", KeyType::Hash))
+        .key_schema(key("connection_id", KeyType::Range))
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()
+        .unwrap();
+    let result = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr("connection_id"))
+        .attribute_definitions(attr("user_id"))
+        .key_schema(key("connection_id", KeyType::Hash))
+        .global_secondary_indexes(by_user)
         .send()
         .await;
     if let Err(e) = result {

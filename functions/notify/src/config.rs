@@ -22,6 +22,33 @@ pub struct NotifyConfig {
     pub retry: RetryPolicy,
     /// Records of one batch processed at once.
     pub concurrency: usize,
+    /// Real-time push of new in-app notifications, when configured.
+    pub push: Option<PushConfig>,
+}
+
+/// Where notify pushes new in-app notifications.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushConfig {
+    /// The WebSocket connections table (`DESKBELL_CONNECTIONS_TABLE`).
+    pub connections_table: String,
+    /// The API Gateway Management API endpoint of the WebSocket API's stage
+    /// (`DESKBELL_PUSH_ENDPOINT`: `https://{api}.execute-api.{region}.amazonaws.com/{stage}`, or
+    /// the local gateway's `http://127.0.0.1:PORT`).
+    pub endpoint: String,
+}
+
+/// Both push variables, or neither.
+fn push_config<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Option<PushConfig>, ConfigError> {
+    let table: String = env.parsed_or("DESKBELL_CONNECTIONS_TABLE", String::new())?;
+    let endpoint: String = env.parsed_or("DESKBELL_PUSH_ENDPOINT", String::new())?;
+    match (table.is_empty(), endpoint.is_empty()) {
+        (true, true) => Ok(None),
+        (false, false) => {
+            Ok(Some(PushConfig { connections_table: table, endpoint: env.url("DESKBELL_PUSH_ENDPOINT")? }))
+        }
+        (true, false) => Err(ConfigError::Missing { name: "DESKBELL_CONNECTIONS_TABLE".into() }),
+        (false, true) => Err(ConfigError::Missing { name: "DESKBELL_PUSH_ENDPOINT".into() }),
+    }
 }
 
 impl NotifyConfig {
@@ -60,6 +87,7 @@ impl NotifyConfig {
                 max_secs: env.parsed_or("DESKBELL_RETRY_MAX_SECS", RetryPolicy::default().max_secs)?,
             },
             concurrency: env.parsed_or("DESKBELL_BATCH_CONCURRENCY", 10)?,
+            push: push_config(env)?,
         })
     }
 }
@@ -125,6 +153,17 @@ mod tests {
             assert!(err.to_string().contains("DESKBELL_REPORT_LINK_TTL_SECS"), "{err}");
         }
         assert!(NotifyConfig::from_env(&env(minimal_and(&[("DESKBELL_REPORT_LINK_TTL_SECS", "604800")]))).is_ok());
+    }
+
+    #[test]
+    fn push_needs_both_its_variables() {
+        assert_eq!(NotifyConfig::from_env(&env(MINIMAL)).unwrap().push, None);
+        let both =
+            minimal_and(&[("DESKBELL_CONNECTIONS_TABLE", "c"), ("DESKBELL_PUSH_ENDPOINT", "http://127.0.0.1:9001/")]);
+        let push = NotifyConfig::from_env(&env(both)).unwrap().push.unwrap();
+        assert_eq!((push.connections_table.as_str(), push.endpoint.as_str()), ("c", "http://127.0.0.1:9001"));
+        let err = NotifyConfig::from_env(&env(minimal_and(&[("DESKBELL_CONNECTIONS_TABLE", "c")]))).unwrap_err();
+        assert!(err.to_string().contains("DESKBELL_PUSH_ENDPOINT"), "{err}");
     }
 
     #[test]

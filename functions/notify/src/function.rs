@@ -5,6 +5,7 @@ use deskbell_inbox::{DynamoInbox, NotificationStore};
 use deskbell_jobs::{BatchProcessor, SqsVisibility, Visibility};
 use deskbell_mailer::{Mailer, SesMailer};
 use deskbell_objects::{ObjectStore, S3Objects};
+use deskbell_push::{DynamoConnections, ManagementGateway, NoPush, Push, Pusher};
 use deskbell_records::{DeliveryLog, DynamoRecords, FailureLog};
 use deskbell_tickets::{DynamoTickets, TicketStore};
 use lambda_runtime::LambdaEvent;
@@ -13,14 +14,26 @@ use crate::config::NotifyConfig;
 use crate::notifier::Notifier;
 
 /// One notify function instance: built once per Lambda container, called per batch.
-pub struct NotifyFunction<M, D, N, T, O, V, F> {
+pub struct NotifyFunction<M, D, N, T, O, V, F, P = NoPush> {
     processor: BatchProcessor<V, F>,
-    notifier: Notifier<M, D, N, T, O>,
+    notifier: Notifier<M, D, N, T, O, P>,
 }
 
-/// notify as deployed: SES, DynamoDB, S3 and SQS.
-pub type AwsNotify =
-    NotifyFunction<SesMailer, DynamoRecords, DynamoInbox, DynamoTickets, S3Objects, SqsVisibility, DynamoRecords>;
+/// Push as deployed: connections in DynamoDB, posts through the API Gateway Management API
+/// (none when `DESKBELL_CONNECTIONS_TABLE` and `DESKBELL_PUSH_ENDPOINT` are not set).
+pub type AwsPush = Option<Pusher<DynamoConnections, ManagementGateway>>;
+
+/// notify as deployed: SES, DynamoDB, S3, SQS and the WebSocket API.
+pub type AwsNotify = NotifyFunction<
+    SesMailer,
+    DynamoRecords,
+    DynamoInbox,
+    DynamoTickets,
+    S3Objects,
+    SqsVisibility,
+    DynamoRecords,
+    AwsPush,
+>;
 
 impl AwsNotify {
     /// Builds the AWS clients once from the shared configuration.
@@ -31,16 +44,19 @@ impl AwsNotify {
             SesMailer::new(aws_sdk_sesv2::Client::new(aws), config.configuration_set.clone()),
             records.clone(),
             DynamoInbox::new(dynamodb.clone(), &config.notifications_table),
-            DynamoTickets::new(dynamodb, &config.tickets_table),
+            DynamoTickets::new(dynamodb.clone(), &config.tickets_table),
             config.reports_bucket.map(|bucket| S3Objects::new(S3Objects::client(aws), bucket)),
             config.settings,
-        );
+        )
+        .with_push(config.push.map(|p| {
+            Pusher::new(DynamoConnections::new(dynamodb, p.connections_table), ManagementGateway::new(aws, &p.endpoint))
+        }));
         let visibility = SqsVisibility::new(aws_sdk_sqs::Client::new(aws));
         Self::new(BatchProcessor::new(visibility, records, config.retry, config.concurrency), notifier)
     }
 }
 
-impl<M, D, N, T, O, V, F> NotifyFunction<M, D, N, T, O, V, F>
+impl<M, D, N, T, O, V, F, P> NotifyFunction<M, D, N, T, O, V, F, P>
 where
     M: Mailer,
     D: DeliveryLog,
@@ -49,8 +65,9 @@ where
     O: ObjectStore,
     V: Visibility,
     F: FailureLog,
+    P: Push,
 {
-    pub fn new(processor: BatchProcessor<V, F>, notifier: Notifier<M, D, N, T, O>) -> Self {
+    pub fn new(processor: BatchProcessor<V, F>, notifier: Notifier<M, D, N, T, O, P>) -> Self {
         Self { processor, notifier }
     }
 
@@ -59,7 +76,7 @@ where
         Ok(self.processor.process(event.payload, &self.notifier).await)
     }
 
-    pub fn notifier(&self) -> &Notifier<M, D, N, T, O> {
+    pub fn notifier(&self) -> &Notifier<M, D, N, T, O, P> {
         &self.notifier
     }
 

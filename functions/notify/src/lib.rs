@@ -15,9 +15,9 @@ pub mod plan;
 pub mod recipients;
 pub mod render;
 
-pub use config::NotifyConfig;
+pub use config::{NotifyConfig, PushConfig};
 pub use error::{DeliveryError, NotifyError};
-pub use function::{AwsNotify, NotifyFunction};
+pub use function::{AwsNotify, AwsPush, NotifyFunction};
 pub use message::{ReportLink, Site};
 pub use notifier::{Notifier, Settings};
 pub use plan::plan;

@@ -2,10 +2,11 @@
 
 use chrono::Duration;
 use deskbell_contract::{Job, Payload};
-use deskbell_inbox::{Notification, NotificationStore};
+use deskbell_inbox::{Notification, NotificationStore, Stored};
 use deskbell_jobs::{JobContext, JobHandler};
 use deskbell_mailer::{Email, Mailer, single_line};
 use deskbell_objects::ObjectStore;
+use deskbell_push::{NoPush, Push, PushMessage};
 use deskbell_records::{Channel, Claim, DeliveryKey, DeliveryLog};
 use deskbell_tickets::TicketStore;
 use futures::future::join_all;
@@ -29,19 +30,35 @@ pub struct Settings {
 }
 
 /// The notify job handler: keeps the ticket store, plans a job, then delivers each message
-/// idempotently. With a reports bucket (`reports`), report emails carry a download link.
-pub struct Notifier<M, D, N, T, O> {
+/// idempotently. With a reports bucket (`reports`), report emails carry a download link; with
+/// a push (`P`), a new in-app notification reaches its user's connected clients at once.
+pub struct Notifier<M, D, N, T, O, P = NoPush> {
     mailer: M,
     deliveries: D,
     inbox: N,
     tickets: T,
     reports: Option<O>,
     settings: Settings,
+    push: P,
 }
 
 impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectStore> Notifier<M, D, N, T, O> {
     pub fn new(mailer: M, deliveries: D, inbox: N, tickets: T, reports: Option<O>, settings: Settings) -> Self {
-        Self { mailer, deliveries, inbox, tickets, reports, settings }
+        Self { mailer, deliveries, inbox, tickets, reports, settings, push: NoPush }
+    }
+}
+
+impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectStore, P: Push>
+    Notifier<M, D, N, T, O, P>
+{
+    /// The same notifier, pushing new in-app notifications through `push`.
+    pub fn with_push<Q: Push>(self, push: Q) -> Notifier<M, D, N, T, O, Q> {
+        let Self { mailer, deliveries, inbox, tickets, reports, settings, .. } = self;
+        Notifier { mailer, deliveries, inbox, tickets, reports, settings, push }
+    }
+
+    pub fn push(&self) -> &P {
+        &self.push
     }
 
     pub fn tickets(&self) -> &T {
@@ -146,19 +163,40 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
             job.occurred_at,
             self.settings.notification_ttl,
         );
-        self.inbox.store(&notification).await?;
+        let stored = self.inbox.store(&notification).await?;
         self.deliveries.mark_sent(key, job.job_type().wire_name(), &ctx.attempt, None, ctx.now).await?;
+        if stored == Stored::New {
+            self.push_new(notification, ctx.now).await;
+        }
         Ok(())
+    }
+
+    /// Best effort: the notification is stored whatever happens here, and the clients that
+    /// miss a push read it from the inbox API (a redelivered job finds it stored: no push).
+    async fn push_new(&self, notification: Notification, now: chrono::DateTime<chrono::Utc>) {
+        let user = notification.user_id.clone();
+        let connections = match self.push.connections_of(&user, now).await {
+            Ok(c) if c.is_empty() => return,
+            Ok(c) => c,
+            Err(error) => return tracing::warn!(%error, "push: connections not read"),
+        };
+        let unread_count = match self.inbox.unread_count(&user, now).await {
+            Ok(n) => n,
+            Err(error) => return tracing::warn!(%error, "push: unread count not read"),
+        };
+        let report = self.push.send(&connections, &PushMessage::new(notification, unread_count)).await;
+        tracing::info!(delivered = report.delivered, gone = report.gone, failed = report.failed, "pushed");
     }
 }
 
-impl<M, D, N, T, O> JobHandler for Notifier<M, D, N, T, O>
+impl<M, D, N, T, O, P> JobHandler for Notifier<M, D, N, T, O, P>
 where
     M: Mailer,
     D: DeliveryLog,
     N: NotificationStore,
     T: TicketStore,
     O: ObjectStore,
+    P: Push,
 {
     type Error = NotifyError;
 

@@ -228,3 +228,38 @@ async fn without_a_reports_bucket_the_report_email_links_to_the_report_page() {
     assert!(!sent[0].text().contains("The link works for"), "{}", sent[0].text());
     assert_eq!(f.notifier().inbox().all().await[0].link, "https://help.example.com/reports/r-1");
 }
+
+#[tokio::test]
+async fn a_new_in_app_notification_is_pushed_with_the_unread_count_and_a_redelivery_pushes_nothing() {
+    use deskbell_push::{Connections, MemoryConnections, MemoryGateway, PushMessage, Pusher};
+    let f = NotifyFunction::new(
+        BatchProcessor::new(MemoryVisibility::default(), MemoryRecords::default(), RetryPolicy::default(), 10),
+        Notifier::new(
+            MemoryMailer::default(),
+            MemoryRecords::default(),
+            MemoryInbox::default(),
+            MemoryTickets::default(),
+            None::<MemoryObjects>,
+            settings(),
+        )
+        .with_push(Pusher::new(MemoryConnections::default(), MemoryGateway::default())),
+    );
+    let assignee = job(JobType::TicketAssigned, "push-1");
+    let Payload::TicketAssigned(p) = &assignee.payload else { unreachable!() };
+    let user = p.ticket.assignee.as_ref().unwrap().id.clone();
+    let far = chrono::Utc::now() + Duration::hours(2);
+    f.notifier().push().connections().add(&user, "conn-1", far).await.unwrap();
+
+    let body = assignee.to_body();
+    for (id, body) in [("m1", body.clone()), ("m2", body)] {
+        let response = f.handle(LambdaEvent::new(event(vec![record(id, body, 1)]), Context::default())).await.unwrap();
+        assert!(response.batch_item_failures.is_empty());
+    }
+
+    let posted = f.notifier().push().gateway().posted().await;
+    assert_eq!(posted.len(), 1, "one push for the new notification, none for the redelivery");
+    let message: PushMessage = serde_json::from_slice(&posted[0].1).unwrap();
+    assert_eq!(posted[0].0, "conn-1");
+    assert_eq!(message.notification.user_id, user);
+    assert_eq!(message.unread_count, 1);
+}

@@ -5,12 +5,18 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::Select;
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Utc};
+use futures::{StreamExt, TryStreamExt, stream};
 
-use crate::{InboxError, Notification, NotificationStore, Stored};
+use crate::{InboxError, Notification, NotificationStore, Page, PageRequest, Stored, UNREAD_ATTRIBUTE, UNREAD_INDEX};
 
-/// Notifications in one DynamoDB table (`user_id` + `id`, TTL on `expires_at`).
+/// Updates of one read-all run at once.
+const READ_ALL_CONCURRENCY: usize = 16;
+
+/// Notifications in one DynamoDB table (`user_id` + `id`, TTL on `expires_at`, sparse index
+/// [`UNREAD_INDEX`] on `user_id` + [`UNREAD_ATTRIBUTE`]).
 #[derive(Clone)]
 pub struct DynamoInbox {
     client: Client,
@@ -35,8 +41,16 @@ fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.to_owned())
 }
 
+fn n(v: i64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn key(user_id: &str, id: &str) -> HashMap<String, AttributeValue> {
+    HashMap::from([("user_id".to_owned(), s(user_id)), ("id".to_owned(), s(id))])
+}
+
 fn item_of(n: &Notification) -> HashMap<String, AttributeValue> {
-    HashMap::from([
+    let mut item = HashMap::from([
         ("user_id".to_owned(), s(&n.user_id)),
         ("id".to_owned(), s(&n.id)),
         ("job_id".to_owned(), s(&n.job_id)),
@@ -47,8 +61,19 @@ fn item_of(n: &Notification) -> HashMap<String, AttributeValue> {
         ("created_at".to_owned(), s(&n.created_at.to_rfc3339())),
         ("read".to_owned(), AttributeValue::Bool(n.read)),
         ("expires_at".to_owned(), AttributeValue::N(n.expires_at.timestamp().to_string())),
-    ])
+    ]);
+    if !n.read {
+        item.insert(UNREAD_ATTRIBUTE.to_owned(), s(&n.id));
+    }
+    item
 }
+
+fn is_conditional_failure<E: ProvideErrorMetadata>(err: &SdkError<E, Response>) -> bool {
+    err.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")
+}
+
+/// Live at `now`: TTL deletes within days, not at once, so reads filter on the attribute.
+const LIVE: &str = "expires_at > :now";
 
 fn notification_of(item: &HashMap<String, AttributeValue>) -> Notification {
     let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
@@ -105,5 +130,159 @@ impl NotificationStore for DynamoInbox {
             .await
             .map_err(|e| self.error("list notifications", &e))?;
         Ok(out.items().iter().map(notification_of).collect())
+    }
+
+    async fn page(&self, r: &PageRequest<'_>) -> Result<Page, InboxError> {
+        let mut page = Page::default();
+        let mut start = r.after.map(|id| {
+            let mut k = key(r.user_id, id);
+            if r.unread_only {
+                k.insert(UNREAD_ATTRIBUTE.to_owned(), s(id));
+            }
+            k
+        });
+        // Each query evaluates at most what is still missing, so the page never overshoots
+        // and the last evaluated key is where the next page starts.
+        while page.items.len() < r.limit {
+            let remaining = i32::try_from(r.limit - page.items.len()).unwrap_or(i32::MAX);
+            let query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("user_id = :u")
+                .filter_expression(LIVE)
+                .expression_attribute_values(":u", s(r.user_id))
+                .expression_attribute_values(":now", n(r.now.timestamp()))
+                .scan_index_forward(false)
+                .limit(remaining)
+                .set_exclusive_start_key(start.take());
+            let query = if r.unread_only { query.index_name(UNREAD_INDEX) } else { query };
+            let out = query.send().await.map_err(|e| self.error("list notifications", &e))?;
+            page.items.extend(out.items().iter().map(notification_of));
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => {
+                    page.last_id = k.get("id").and_then(|v| v.as_s().ok()).cloned();
+                    start = Some(k);
+                }
+                _ => {
+                    page.last_id = None;
+                    break;
+                }
+            }
+        }
+        Ok(page)
+    }
+
+    async fn unread_count(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64, InboxError> {
+        let mut count = 0u64;
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(UNREAD_INDEX)
+                .key_condition_expression("user_id = :u")
+                .filter_expression(LIVE)
+                .expression_attribute_values(":u", s(user_id))
+                .expression_attribute_values(":now", n(now.timestamp()))
+                .select(Select::Count)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| self.error("count unread notifications", &e))?;
+            count += u64::try_from(out.count).unwrap_or(0);
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(count),
+            }
+        }
+    }
+
+    async fn set_read(&self, user_id: &str, id: &str, read: bool, now: DateTime<Utc>) -> Result<bool, InboxError> {
+        self.update_read(user_id, id, read, now).await
+    }
+
+    async fn read_all(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64, InboxError> {
+        let ids = self.unread_ids(user_id, now).await?;
+        let marked: Vec<bool> = stream::iter(ids)
+            .map(|id| async move { self.update_read(user_id, &id, true, now).await })
+            .buffer_unordered(READ_ALL_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(marked.into_iter().filter(|m| *m).count() as u64)
+    }
+
+    async fn delete(&self, user_id: &str, id: &str, now: DateTime<Utc>) -> Result<bool, InboxError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(user_id, id)))
+            .condition_expression(format!("attribute_exists(id) AND {LIVE}"))
+            .expression_attribute_values(":now", n(now.timestamp()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_conditional_failure(&err) => Ok(false),
+            Err(err) => Err(self.error("delete notification", &err)),
+        }
+    }
+}
+
+impl DynamoInbox {
+    /// Sets `read` (and the sparse attribute with it) on one live notification of the user.
+    async fn update_read(&self, user_id: &str, id: &str, read: bool, now: DateTime<Utc>) -> Result<bool, InboxError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(user_id, id)))
+            .condition_expression(format!("attribute_exists(id) AND {LIVE}"))
+            .expression_attribute_names("#read", "read")
+            .expression_attribute_values(":now", n(now.timestamp()));
+        let update = if read {
+            update
+                .update_expression(format!("SET #read = :true REMOVE {UNREAD_ATTRIBUTE}"))
+                .expression_attribute_values(":true", AttributeValue::Bool(true))
+        } else {
+            update
+                .update_expression(format!("SET #read = :false, {UNREAD_ATTRIBUTE} = :id"))
+                .expression_attribute_values(":false", AttributeValue::Bool(false))
+                .expression_attribute_values(":id", s(id))
+        };
+        match update.send().await {
+            Ok(_) => Ok(true),
+            Err(err) if is_conditional_failure(&err) => Ok(false),
+            Err(err) => Err(self.error("mark notification", &err)),
+        }
+    }
+
+    /// The ids of the user's live unread notifications, from the sparse index.
+    async fn unread_ids(&self, user_id: &str, now: DateTime<Utc>) -> Result<Vec<String>, InboxError> {
+        let mut ids = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(UNREAD_INDEX)
+                .key_condition_expression("user_id = :u")
+                .filter_expression(LIVE)
+                .projection_expression("id")
+                .expression_attribute_values(":u", s(user_id))
+                .expression_attribute_values(":now", n(now.timestamp()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| self.error("list unread notifications", &e))?;
+            ids.extend(out.items().iter().filter_map(|i| i.get("id").and_then(|v| v.as_s().ok()).cloned()));
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(ids),
+            }
+        }
     }
 }

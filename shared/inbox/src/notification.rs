@@ -1,15 +1,17 @@
 //! One in-app notification.
 
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// A notification in a user's in-app inbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A notification in a user's in-app inbox (its JSON is what the inbox API answers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     pub user_id: String,
     /// Time-ordered and derived from (job id, user id): the same job stores the same id.
     pub id: String,
     pub job_id: String,
+    #[serde(rename = "type")]
     pub job_type: String,
     pub title: String,
     pub body: String,
@@ -22,6 +24,16 @@ pub struct Notification {
 }
 
 impl Notification {
+    /// Whether an id has the shape [`Notification::id_for`] gives (32 lowercase hex digits).
+    pub fn is_id(id: &str) -> bool {
+        id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+
+    /// Still there at `now`: DynamoDB's TTL deletes late, so expiry is checked on every read.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at > now
+    }
+
     /// The id of `job_id`'s notification for `user_id` created at `created_at`: 12 hex digits of
     /// milliseconds (sorts by time) then 20 of a SHA-256 of job and user (unique, repeatable).
     pub fn id_for(job_id: &str, user_id: &str, created_at: DateTime<Utc>) -> String {
@@ -76,6 +88,8 @@ mod tests {
         assert_eq!(Notification::id_for("j", "u", t0), Notification::id_for("j", "u", t0));
         assert_ne!(Notification::id_for("j", "u", t0), Notification::id_for("j", "v", t0));
         assert!(Notification::id_for("z", "u", t0) < Notification::id_for("a", "u", t1));
-        assert_eq!(Notification::id_for("j", "u", t0).len(), 32);
+        assert!(Notification::is_id(&Notification::id_for("j", "u", t0)));
+        assert!(!Notification::is_id("0123"));
+        assert!(!Notification::is_id("0000000000000000000000000000000G"));
     }
 }

@@ -23,6 +23,7 @@ async fn main() {
         ("DESKBELL_APP_URL", "https://help.example.com"),
         ("DESKBELL_JOBS_TABLE", stack.jobs_table.as_str()),
         ("DESKBELL_NOTIFICATIONS_TABLE", stack.notifications_table.as_str()),
+        ("DESKBELL_CONNECTIONS_TABLE", stack.connections_table.as_str()),
         ("DESKBELL_TICKETS_TABLE", stack.tickets_table.as_str()),
         ("DESKBELL_NOTIFICATIONS_QUEUE_URL", stack.queue_url.as_str()),
         ("DESKBELL_REPORTS_QUEUE_URL", stack.reports_queue_url.as_str()),

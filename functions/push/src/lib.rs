@@ -1,0 +1,150 @@
+//! push: the WebSocket API's `$connect` and `$disconnect` routes. `$connect` records the
+//! connection under its user (with a TTL, as a dropped client may never disconnect cleanly);
+//! `$disconnect` forgets it. notify finds the connections and posts new notifications to them
+//! (`deskbell_push::Pusher`).
+//!
+//! The user is the `sub` the WebSocket API's authorizer put in the request context; locally
+//! (only with `DESKBELL_DEV_JWT_SECRET` set) a development token in the `token` query
+//! parameter.
+
+use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
+use aws_lambda_events::encodings::Body;
+use chrono::{DateTime, Duration, Utc};
+use deskbell_push::Connections;
+use deskbell_runtime::{ConfigError, Env};
+use lambda_runtime::LambdaEvent;
+
+/// push's configuration (see the README's configuration table).
+#[derive(Debug, Clone)]
+pub struct PushFnConfig {
+    pub connections_table: String,
+    /// How long a connection is kept without a disconnect (API Gateway closes any after 2 h).
+    pub connection_ttl: Duration,
+    pub dev_secret: Option<Vec<u8>>,
+}
+
+impl PushFnConfig {
+    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let dev_secret: String = env.parsed_or(deskbell_devauth::SECRET_VARIABLE, String::new())?;
+        Ok(Self {
+            connections_table: env.required("DESKBELL_CONNECTIONS_TABLE")?,
+            connection_ttl: Duration::seconds(env.parsed_or("DESKBELL_CONNECTION_TTL_SECS", 7200)?),
+            dev_secret: Some(dev_secret.into_bytes()).filter(|s| !s.is_empty()),
+        })
+    }
+}
+
+/// The connect / disconnect handler over a connections store.
+pub struct PushFunction<C> {
+    connections: C,
+    config: PushFnConfig,
+}
+
+fn answer(status: i64, text: &str) -> ApiGatewayProxyResponse {
+    let mut r = ApiGatewayProxyResponse::default();
+    r.status_code = status;
+    r.body = Some(Body::Text(text.to_owned()));
+    r
+}
+
+/// The user of a WebSocket request: the authorizer's `sub` (or principal), else a verified
+/// development token when a development secret is configured.
+pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, dev_secret: Option<&[u8]>, now: i64) -> Option<String> {
+    let fields = &event.request_context.authorizer.fields;
+    let claimed = ["sub", "principalId"].iter().find_map(|k| fields.get(*k).and_then(|v| v.as_str()));
+    if let Some(sub) = claimed.filter(|s| !s.is_empty()) {
+        return Some(sub.to_owned());
+    }
+    let token = event.query_string_parameters.first("token")?;
+    deskbell_devauth::verify(dev_secret?, token, now).ok().map(|c| c.sub).filter(|s| !s.is_empty())
+}
+
+impl<C: Connections> PushFunction<C> {
+    pub fn new(connections: C, config: PushFnConfig) -> Self {
+        Self { connections, config }
+    }
+
+    pub fn connections(&self) -> &C {
+        &self.connections
+    }
+
+    /// The Lambda handler.
+    pub async fn handle(
+        &self,
+        event: LambdaEvent<ApiGatewayWebsocketProxyRequest>,
+    ) -> Result<ApiGatewayProxyResponse, lambda_runtime::Error> {
+        Ok(self.route(&event.payload, Utc::now()).await)
+    }
+
+    /// One WebSocket route event at `now`.
+    pub async fn route(&self, event: &ApiGatewayWebsocketProxyRequest, now: DateTime<Utc>) -> ApiGatewayProxyResponse {
+        let context = &event.request_context;
+        let Some(connection) = context.connection_id.as_deref() else {
+            return answer(400, "no connection id");
+        };
+        let result = match context.route_key.as_deref() {
+            Some("$connect") => {
+                let Some(user) = user_of(event, self.config.dev_secret.as_deref(), now.timestamp()) else {
+                    return answer(401, "no authenticated user");
+                };
+                self.connections.add(&user, connection, now + self.config.connection_ttl).await
+            }
+            Some("$disconnect") => self.connections.remove(connection).await,
+            _ => return answer(200, "push only: messages from clients are ignored"),
+        };
+        match result {
+            Ok(()) => answer(200, "ok"),
+            Err(error) => {
+                tracing::error!(%error, connection, "connections table");
+                answer(500, "connections table unavailable")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use deskbell_push::MemoryConnections;
+
+    use super::*;
+
+    fn config(dev: Option<&[u8]>) -> PushFnConfig {
+        PushFnConfig {
+            connections_table: "c".into(),
+            connection_ttl: Duration::hours(2),
+            dev_secret: dev.map(<[u8]>::to_vec),
+        }
+    }
+
+    fn event(route: &str, connection: &str, token: Option<&str>) -> ApiGatewayWebsocketProxyRequest {
+        let mut e = ApiGatewayWebsocketProxyRequest::default();
+        e.request_context.route_key = Some(route.into());
+        e.request_context.connection_id = Some(connection.into());
+        if let Some(t) = token {
+            e.query_string_parameters = std::collections::HashMap::from([("token".to_owned(), t.to_owned())]).into();
+        }
+        e
+    }
+
+    #[tokio::test]
+    async fn connect_records_the_user_of_the_token_and_disconnect_forgets_it() {
+        let now = Utc::now();
+        let f = PushFunction::new(MemoryConnections::default(), config(Some(b"dev")));
+        let token = deskbell_devauth::sign(b"dev", "u-1", now.timestamp() + 60);
+        assert_eq!(f.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 200);
+        assert_eq!(f.connections().of_user("u-1", now).await.unwrap(), ["c-1"]);
+        assert_eq!(f.route(&event("$disconnect", "c-1", None), now).await.status_code, 200);
+        assert!(f.connections().of_user("u-1", now).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn connect_without_a_verified_user_is_refused() {
+        let now = Utc::now();
+        let token = deskbell_devauth::sign(b"dev", "u-1", now.timestamp() + 60);
+        let without_secret = PushFunction::new(MemoryConnections::default(), config(None));
+        assert_eq!(without_secret.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 401);
+        let f = PushFunction::new(MemoryConnections::default(), config(Some(b"other")));
+        assert_eq!(f.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 401);
+        assert!(f.connections().of_user("u-1", now).await.unwrap().is_empty());
+    }
+}

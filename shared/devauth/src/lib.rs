@@ -1,0 +1,109 @@
+//! Development tokens for the local stack, and nothing else.
+//!
+//! In AWS the HTTP API's JWT authorizer verifies tokens and hands the function the claims.
+//! Locally there is no authorizer: when (and only when) `DESKBELL_DEV_JWT_SECRET` is set, the
+//! inbox function and the local push gateway accept HS256 tokens signed with that secret
+//! (`deskbell-dev-token --user ID` prints one). The deployed template never sets it.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+/// The variable holding the development signing secret.
+pub const SECRET_VARIABLE: &str = "DESKBELL_DEV_JWT_SECRET";
+/// The issuer and audience of development tokens.
+pub const DEV_ISSUER: &str = "deskbell-dev";
+
+/// The claims of a development token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iss: String,
+    pub aud: String,
+    /// Expiry, seconds since the epoch.
+    pub exp: i64,
+}
+
+/// Why a development token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("token is not three base64url parts")]
+    Malformed,
+    #[error("token is not HS256")]
+    Algorithm,
+    #[error("token signature does not match")]
+    Signature,
+    #[error("token expired")]
+    Expired,
+    #[error("token is not for deskbell-dev")]
+    Audience,
+}
+
+fn mac(secret: &[u8]) -> Hmac<Sha256> {
+    // HMAC takes keys of any length: this cannot fail.
+    <Hmac<Sha256> as KeyInit>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
+}
+
+/// A token for `sub`, valid until `exp` (seconds since the epoch), signed with `secret`.
+pub fn sign(secret: &[u8], sub: &str, exp: i64) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let claims = Claims { sub: sub.to_owned(), iss: DEV_ISSUER.into(), aud: DEV_ISSUER.into(), exp };
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
+    let signing_input = format!("{header}.{payload}");
+    let mut m = mac(secret);
+    m.update(signing_input.as_bytes());
+    format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
+}
+
+/// The claims of `token` if `secret` signed it and it has not expired at `now` (seconds).
+pub fn verify(secret: &[u8], token: &str, now: i64) -> Result<Claims, TokenError> {
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(TokenError::Malformed);
+    };
+    let decode = |part: &str| URL_SAFE_NO_PAD.decode(part).map_err(|_| TokenError::Malformed);
+    let header: serde_json::Value = serde_json::from_slice(&decode(header)?).map_err(|_| TokenError::Malformed)?;
+    if header["alg"] != "HS256" {
+        return Err(TokenError::Algorithm);
+    }
+    let mut m = mac(secret);
+    m.update(&token.as_bytes()[..token.len() - signature.len() - 1]);
+    m.verify_slice(&decode(signature)?).map_err(|_| TokenError::Signature)?;
+    let claims: Claims = serde_json::from_slice(&decode(payload)?).map_err(|_| TokenError::Malformed)?;
+    if claims.aud != DEV_ISSUER || claims.iss != DEV_ISSUER {
+        return Err(TokenError::Audience);
+    }
+    if claims.exp <= now {
+        return Err(TokenError::Expired);
+    }
+    Ok(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_token_verifies_until_it_expires() {
+        let token = sign(b"s3cret", "u-alice", 1000);
+        assert_eq!(verify(b"s3cret", &token, 999).unwrap().sub, "u-alice");
+        assert_eq!(verify(b"s3cret", &token, 1000), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn another_secret_or_a_changed_payload_is_refused() {
+        let token = sign(b"s3cret", "u-alice", 1000);
+        assert_eq!(verify(b"other", &token, 0), Err(TokenError::Signature));
+        let forged_payload =
+            URL_SAFE_NO_PAD.encode(br#"{"sub":"u-bob","iss":"deskbell-dev","aud":"deskbell-dev","exp":1000}"#);
+        let parts: Vec<&str> = token.split('.').collect();
+        let forged = format!("{}.{forged_payload}.{}", parts[0], parts[2]);
+        assert_eq!(verify(b"s3cret", &forged, 0), Err(TokenError::Signature));
+        let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#), parts[1]);
+        assert_eq!(verify(b"s3cret", &none, 0), Err(TokenError::Algorithm));
+        assert_eq!(verify(b"s3cret", "a.b", 0), Err(TokenError::Malformed));
+    }
+}
