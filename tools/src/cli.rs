@@ -20,8 +20,10 @@ Examples:
   deskbell dlq list                                   dead letters with their failure reasons
   deskbell dlq show MESSAGE_ID --queue reports
   deskbell dlq redrive                                back to the source queue
+  deskbell notifications --user usr_priya_raman list --unread
+  deskbell notifications --user usr_priya_raman read-all
   deskbell mail list                                  emails the local SES recorded
-  deskbell schedule fire cleanup --detail '{"dry_run": true}'   run a scheduled function now
+  deskbell schedule fire cleanup --detail '{\"dry_run\": true}'   run a scheduled function now
   deskbell stack run                                  play the mappings and schedules (scripts/stack does it)
 
 Every command works on the local stack by default (.local/stack.json, which scripts/stack
@@ -50,6 +52,14 @@ pub enum Command {
     Dlq {
         #[command(subcommand)]
         action: DlqAction,
+    },
+    /// One user's in-app notifications: list, count, read, unread, read-all, delete.
+    Notifications {
+        /// The user (the id the app puts in jobs and tokens' `sub`).
+        #[arg(long)]
+        user: String,
+        #[command(subcommand)]
+        action: NotificationsAction,
     },
     /// The emails the local SES recorded.
     Mail {
@@ -142,6 +152,32 @@ pub struct QueueArg {
     /// Which kind of work's DLQ.
     #[arg(long, value_enum, default_value = "notifications")]
     pub queue: QueueKind,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotificationsAction {
+    /// Newest first, a page at a time.
+    List {
+        /// Notifications per page, 1 to 100 (default 20).
+        #[arg(long)]
+        limit: Option<String>,
+        /// Only the unread ones.
+        #[arg(long)]
+        unread: bool,
+        /// The next_cursor of the previous page.
+        #[arg(long)]
+        cursor: Option<String>,
+    },
+    /// The unread count (the bell).
+    Count,
+    /// Mark one read.
+    Read { id: String },
+    /// Mark one unread.
+    Unread { id: String },
+    /// Mark every unread one read.
+    ReadAll,
+    /// Delete one.
+    Delete { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -275,12 +311,24 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
                     }
                     Ok(0)
                 }
-                ScheduleAction::Fire { name, lambda } => {
-                    let schedule =
-                        topology.schedules.iter().find(|s| s.name == name || s.name.contains(&name)).ok_or_else(
-                            || CliError::Invalid(format!("no schedule {name:?} (see `deskbell schedule list`)")),
-                        )?;
-                    let result = runner::fire(&topology, schedule, &CargoLambda::new(lambda))
+                ScheduleAction::Fire { name, detail, lambda } => {
+                    let exact = topology.schedules.iter().any(|s| s.name == name);
+                    let matching: Vec<_> = topology
+                        .schedules
+                        .iter()
+                        .filter(|s| if exact { s.name == name } else { s.name.contains(&name) })
+                        .collect();
+                    let [schedule] = matching.as_slice() else {
+                        return Err(CliError::Invalid(format!(
+                            "{} schedule(s) match {name:?}: name one (see `deskbell schedule list`)",
+                            matching.len()
+                        )));
+                    };
+                    let detail = detail
+                        .map(|d| serde_json::from_str(&d))
+                        .transpose()
+                        .map_err(|e| CliError::Invalid(format!("--detail is not JSON: {e}")))?;
+                    let result = runner::fire(&topology, schedule, detail, &CargoLambda::new(lambda))
                         .await
                         .map_err(|e| CliError::Invalid(e.to_string()))?;
                     output::json(&result);
@@ -290,6 +338,43 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         }
         Command::Send(args) => send_command(&cli.target.connect().await?, args, json).await,
         Command::Dlq { action } => dlq_command(&cli.target.connect().await?, action, json).await,
+        Command::Notifications { user, action } => {
+            use crate::notifications::{Action, Answer};
+            let action = match action {
+                NotificationsAction::List { limit, unread, cursor } => Action::List { limit, unread, cursor },
+                NotificationsAction::Count => Action::Count,
+                NotificationsAction::Read { id } => Action::Read { id },
+                NotificationsAction::Unread { id } => Action::Unread { id },
+                NotificationsAction::ReadAll => Action::ReadAll,
+                NotificationsAction::Delete { id } => Action::Delete { id },
+            };
+            let answer = crate::notifications::run(&cli.target.connect().await?, &user, action).await?;
+            match &answer {
+                _ if json => output::json(&answer),
+                Answer::Page(page) => {
+                    let rows: Vec<Vec<String>> = page
+                        .notifications
+                        .iter()
+                        .map(|n| {
+                            vec![
+                                n.id.clone(),
+                                if n.read { "read".into() } else { "unread".into() },
+                                n.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                                output::cut(&n.title, 60),
+                            ]
+                        })
+                        .collect();
+                    output::table(&["id", "state", "created", "title"], &rows);
+                    if let Some(next) = &page.next_cursor {
+                        println!("more: --cursor {next}");
+                    }
+                }
+                Answer::Count { unread_count } => println!("{unread_count} unread"),
+                Answer::Done { id, action, unread_count } => println!("{id}: {action} ({unread_count} unread)"),
+                Answer::ReadAll { marked, unread_count } => println!("marked {marked} read ({unread_count} unread)"),
+            }
+            Ok(0)
+        }
         Command::Mail { action } => {
             let topology = cli.target.local_topology()?;
             let mails = mail::recorded(topology.local_endpoint()?).await?;

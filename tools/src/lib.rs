@@ -4,7 +4,7 @@
 //! - [`runner`], [`mappings`], [`schedule`], [`invoke`]: what AWS runs around the functions,
 //!   played locally — SQS event source mappings and EventBridge schedules — invoking the
 //!   functions served by `cargo lambda watch`;
-//! - [`cli`] and the commands: [`send`], [`dlq`], [`mail`], [`seed`], [`demo`].
+//! - [`cli`] and the commands: [`send`], [`dlq`], [`notifications`], [`mail`], [`seed`], [`demo`].
 
 pub mod cli;
 pub mod context;
@@ -13,6 +13,7 @@ pub mod dlq;
 pub mod invoke;
 pub mod mail;
 pub mod mappings;
+pub mod notifications;
 pub mod output;
 pub mod runner;
 pub mod schedule;
