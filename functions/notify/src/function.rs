@@ -5,7 +5,7 @@ use deskbell_inbox::{DynamoInbox, NotificationStore};
 use deskbell_jobs::{BatchProcessor, SqsVisibility, Visibility};
 use deskbell_mailer::{Mailer, SesMailer};
 use deskbell_objects::{ObjectStore, S3Objects};
-use deskbell_records::{DeliveryLog, DynamoRecords, FailureLog};
+use deskbell_records::{DeliveryLog, DynamoRecords, FailureLog, OutcomeLog};
 use deskbell_tickets::{DynamoTickets, TicketStore};
 use lambda_runtime::LambdaEvent;
 
@@ -48,7 +48,7 @@ where
     T: TicketStore,
     O: ObjectStore,
     V: Visibility,
-    F: FailureLog,
+    F: FailureLog + OutcomeLog,
 {
     pub fn new(processor: BatchProcessor<V, F>, notifier: Notifier<M, D, N, T, O>) -> Self {
         Self { processor, notifier }
