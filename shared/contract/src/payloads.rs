@@ -312,6 +312,11 @@ impl AlertCheck {
             Self::FailureRate => "failure_rate",
         }
     }
+
+    /// Parses a wire name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::DlqNotEmpty, Self::OldestWaiting, Self::FailureRate].into_iter().find(|c| c.as_str() == name)
+    }
 }
 
 /// `system.alert`: the health check of the job system raised or cleared an incident; told to
