@@ -347,19 +347,22 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site, report_link: Option<&Repo
             // Known statuses and priorities in the reader's language; company ids as they are.
             let status_name = |k: &str| Status::ALL.into_iter().find(|s| s.as_str() == k).map(|s| lang.status(s));
             let priority_name = |k: &str| Priority::ALL.into_iter().find(|p| p.as_str() == k).map(|p| lang.priority(p));
-            let (status_label, priority_label, company_label) =
-                (tr!(lang, "Status", "Statut"), tr!(lang, "Priority", "Priorité"), tr!(lang, "Company", "Société"));
+            let (status_label, priority_label, company_label) = (
+                tr!(lang, "Status: ", "Statut : "),
+                tr!(lang, "Priority: ", "Priorité : "),
+                tr!(lang, "Company: ", "Société : "),
+            );
             facts.extend(
                 f.by_status
                     .iter()
-                    .map(|(k, v)| (format!("{status_label}: {}", status_name(k).unwrap_or(k)), lang.count(*v))),
+                    .map(|(k, v)| (format!("{status_label}{}", status_name(k).unwrap_or(k)), lang.count(*v))),
             );
             facts.extend(
                 f.by_priority
                     .iter()
-                    .map(|(k, v)| (format!("{priority_label}: {}", priority_name(k).unwrap_or(k)), lang.count(*v))),
+                    .map(|(k, v)| (format!("{priority_label}{}", priority_name(k).unwrap_or(k)), lang.count(*v))),
             );
-            facts.extend(f.by_company.iter().map(|(k, v)| (format!("{company_label}: {k}"), lang.count(*v))));
+            facts.extend(f.by_company.iter().map(|(k, v)| (format!("{company_label}{k}"), lang.count(*v))));
             let (created, closed) = (lang.count(f.created), lang.count(f.closed));
             Message {
                 lang,
@@ -546,6 +549,22 @@ mod tests {
                     assert!(m.action.is_some_and(|a| a.url.starts_with("http")), "{} has no link", job.job_type());
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_digest_lists_every_count_by_status_priority_and_company_in_the_readers_language() {
+        let mut job = job(JobType::StatsDigest);
+        let Payload::StatsDigest(p) = &mut job.payload else { unreachable!() };
+        p.figures.by_status.insert("on_hold".into(), 2);
+        p.figures.by_priority.insert("urgent".into(), 1);
+        p.figures.by_company.insert("acme".into(), 4);
+        p.figures.first_response_median_secs = Some(1800);
+        let mut to = recipients(&job.payload).remove(0);
+        to.user.locale = "fr".into();
+        let m = compose(&job, &to, &site(), None);
+        for fact in ["Statut : Suspendu", "Priorité : Urgente", "Société : acme", "Première réponse, médiane"] {
+            assert!(m.facts.iter().any(|(label, _)| label == fact), "{fact}: {:?}", m.facts);
         }
     }
 
