@@ -396,18 +396,19 @@ async fn create_connections_table(client: &aws_sdk_dynamodb::Client, name: &str)
     }
 }
 
-/// The ticket store: key `id`, indexes `by_created` and `by_company` (see deskbell_tickets).
+/// The ticket store: key `id`, indexes `by_created`, `by_company`, `by_activity` and
+/// `by_backlog` (see deskbell_tickets).
 async fn create_tickets_table(client: &aws_sdk_dynamodb::Client, name: &str) {
     use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, Projection, ProjectionType};
     let attr = |n: &str| {
         AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
     };
     let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
-    let index = |index: &str, hash: &str| {
+    let index = |index: &str, hash: &str, range: &str| {
         GlobalSecondaryIndex::builder()
             .index_name(index)
             .key_schema(key(hash, KeyType::Hash))
-            .key_schema(key("created_key", KeyType::Range))
+            .key_schema(key(range, KeyType::Range))
             .projection(Projection::builder().projection_type(ProjectionType::All).build())
             .build()
             .unwrap()
@@ -420,9 +421,14 @@ async fn create_tickets_table(client: &aws_sdk_dynamodb::Client, name: &str) {
         .attribute_definitions(attr("created_month"))
         .attribute_definitions(attr("created_key"))
         .attribute_definitions(attr("company_id"))
+        .attribute_definitions(attr("activity_day"))
+        .attribute_definitions(attr("activity_key"))
+        .attribute_definitions(attr("backlog"))
         .key_schema(key("id", KeyType::Hash))
-        .global_secondary_indexes(index(deskbell_tickets::BY_CREATED, "created_month"))
-        .global_secondary_indexes(index(deskbell_tickets::BY_COMPANY, "company_id"))
+        .global_secondary_indexes(index(deskbell_tickets::BY_CREATED, "created_month", "created_key"))
+        .global_secondary_indexes(index(deskbell_tickets::BY_COMPANY, "company_id", "created_key"))
+        .global_secondary_indexes(index(deskbell_tickets::BY_ACTIVITY, "activity_day", "activity_key"))
+        .global_secondary_indexes(index(deskbell_tickets::BY_BACKLOG, "backlog", "created_key"))
         .send()
         .await;
     if let Err(e) = result {

@@ -6,7 +6,7 @@ use deskbell_jobs::{BatchProcessor, SqsVisibility, Visibility};
 use deskbell_mailer::{Mailer, SesMailer};
 use deskbell_objects::{ObjectStore, S3Objects};
 use deskbell_push::{DynamoConnections, ManagementGateway, NoPush, Push, Pusher};
-use deskbell_records::{DeliveryLog, DynamoRecords, FailureLog};
+use deskbell_records::{DeliveryLog, DynamoRecords, FailureLog, OutcomeLog};
 use deskbell_tickets::{DynamoTickets, TicketStore};
 use lambda_runtime::LambdaEvent;
 
@@ -64,7 +64,7 @@ where
     T: TicketStore,
     O: ObjectStore,
     V: Visibility,
-    F: FailureLog,
+    F: FailureLog + OutcomeLog,
     P: Push,
 {
     pub fn new(processor: BatchProcessor<V, F>, notifier: Notifier<M, D, N, T, O, P>) -> Self {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use deskbell_contract::{Job, Payload, StatsPeriod, Ticket};
+use deskbell_contract::{AlertCheck, AlertState, Job, Payload, Priority, StatsPeriod, Status, SystemAlert, Ticket};
 
 use crate::lang::Lang;
 use crate::recipients::{Audience, Recipient};
@@ -344,7 +344,25 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site, report_link: Option<&Repo
                 (tr!(lang, "Resolution, 90th percentile", "Résolution, 90e centile"), f.resolution_p90_secs),
             ];
             facts.extend(timings.into_iter().filter_map(|(label, secs)| secs.map(|s| (label, lang.duration(s)))));
-            facts.extend(f.by_status.iter().map(|(k, v)| (k.clone(), lang.count(*v))));
+            // Known statuses and priorities in the reader's language; company ids as they are.
+            let status_name = |k: &str| Status::ALL.into_iter().find(|s| s.as_str() == k).map(|s| lang.status(s));
+            let priority_name = |k: &str| Priority::ALL.into_iter().find(|p| p.as_str() == k).map(|p| lang.priority(p));
+            let (status_label, priority_label, company_label) = (
+                tr!(lang, "Status: ", "Statut : "),
+                tr!(lang, "Priority: ", "Priorité : "),
+                tr!(lang, "Company: ", "Société : "),
+            );
+            facts.extend(
+                f.by_status
+                    .iter()
+                    .map(|(k, v)| (format!("{status_label}{}", status_name(k).unwrap_or(k)), lang.count(*v))),
+            );
+            facts.extend(
+                f.by_priority
+                    .iter()
+                    .map(|(k, v)| (format!("{priority_label}{}", priority_name(k).unwrap_or(k)), lang.count(*v))),
+            );
+            facts.extend(f.by_company.iter().map(|(k, v)| (format!("{company_label}{k}"), lang.count(*v))));
             let (created, closed) = (lang.count(f.created), lang.count(f.closed));
             Message {
                 lang,
@@ -362,6 +380,7 @@ pub fn compose(job: &Job, to: &Recipient, site: &Site, report_link: Option<&Repo
                 footer: admin_footer(lang, site),
             }
         }
+        Payload::SystemAlert(p) => alert_message(lang, p, site),
         // recipients() lists nobody for it; composing one anyway says what it is.
         Payload::ReportRequested(p) => Message {
             lang,
@@ -429,6 +448,61 @@ fn account_footer(lang: Lang, site: &Site) -> String {
     )
 }
 
+/// A health-check incident, raised or cleared.
+fn alert_message(lang: Lang, p: &SystemAlert, site: &Site) -> Message {
+    let resource = &p.resource;
+    let what = match p.check {
+        AlertCheck::DlqNotEmpty => tr!(lang, "messages in {resource}", "messages dans {resource}"),
+        AlertCheck::OldestWaiting => {
+            tr!(lang, "jobs waiting too long in {resource}", "tâches en attente trop longue dans {resource}")
+        }
+        AlertCheck::FailureRate => tr!(lang, "failure rate of {resource}", "taux d'échec de {resource}"),
+    };
+    let (subject, paragraph) = match p.state {
+        AlertState::Raised => (
+            tr!(lang, "[Alert] {what}", "[Alerte] {what}"),
+            tr!(
+                lang,
+                "The health check raised an incident on {}.",
+                "Le contrôle de santé a ouvert un incident le {}.",
+                lang.when(p.raised_at)
+            ),
+        ),
+        AlertState::Cleared => (
+            tr!(lang, "[Resolved] {what}", "[Résolu] {what}"),
+            tr!(
+                lang,
+                "The incident raised on {} is over: the check passes again.",
+                "L'incident ouvert le {} est terminé : le contrôle passe de nouveau.",
+                lang.when(p.raised_at)
+            ),
+        ),
+    };
+    let number = |v: f64| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+    let mut facts = vec![
+        (tr!(lang, "Check", "Contrôle"), p.check.as_str().to_owned()),
+        (tr!(lang, "Resource", "Ressource"), p.resource.clone()),
+        (tr!(lang, "Observed", "Observé"), number(p.observed)),
+        (tr!(lang, "Threshold", "Seuil"), number(p.threshold)),
+        (tr!(lang, "Incident", "Incident"), p.incident_id.clone()),
+    ];
+    if let Some(cleared_at) = p.cleared_at {
+        facts.push((tr!(lang, "Cleared", "Résolu le"), lang.when(cleared_at)));
+    }
+    Message {
+        lang,
+        heading: subject.clone(),
+        subject,
+        summary: deskbell_mailer::single_line(&p.details, 140),
+        paragraphs: vec![paragraph],
+        quote: Some(p.details.clone()),
+        facts,
+        action: Some(Action { label: tr!(lang, "Open {}", "Ouvrir {}", site.product), url: site.app_url.clone() }),
+        in_app_link: None,
+        footer: admin_footer(lang, site),
+    }
+}
+
 fn admin_footer(lang: Lang, site: &Site) -> String {
     let product = &site.product;
     tr!(
@@ -475,6 +549,22 @@ mod tests {
                     assert!(m.action.is_some_and(|a| a.url.starts_with("http")), "{} has no link", job.job_type());
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_digest_lists_every_count_by_status_priority_and_company_in_the_readers_language() {
+        let mut job = job(JobType::StatsDigest);
+        let Payload::StatsDigest(p) = &mut job.payload else { unreachable!() };
+        p.figures.by_status.insert("on_hold".into(), 2);
+        p.figures.by_priority.insert("urgent".into(), 1);
+        p.figures.by_company.insert("acme".into(), 4);
+        p.figures.first_response_median_secs = Some(1800);
+        let mut to = recipients(&job.payload).remove(0);
+        to.user.locale = "fr".into();
+        let m = compose(&job, &to, &site(), None);
+        for fact in ["Statut : Suspendu", "Priorité : Urgente", "Société : acme", "Première réponse, médiane"] {
+            assert!(m.facts.iter().any(|(label, _)| label == fact), "{fact}: {:?}", m.facts);
         }
     }
 

@@ -8,7 +8,7 @@ use deskbell_mailer::{Email, Mailer, single_line};
 use deskbell_objects::ObjectStore;
 use deskbell_push::{NoPush, Push, PushMessage};
 use deskbell_records::{Channel, Claim, DeliveryKey, DeliveryLog};
-use deskbell_tickets::TicketStore;
+use deskbell_tickets::{Activity, TicketStore};
 use futures::future::join_all;
 
 use crate::error::{DeliveryError, NotifyError};
@@ -207,6 +207,11 @@ where
         if let Some(ticket) = job.payload.ticket() {
             let kept = self.tickets.upsert(ticket).await?;
             tracing::debug!(ticket = %ticket.id, version = ticket.version, ?kept, "ticket snapshot");
+        }
+        // A close or a reopening is counted by statistics; keyed by the job id, so a replay
+        // writes nothing new.
+        if let Some(activity) = Activity::of(job) {
+            self.tickets.record_activity(&activity).await?;
         }
         let deliveries = planned.iter().flat_map(|p| p.recipient.channels.iter().map(move |c| (p, *c)));
         let results = join_all(deliveries.map(|(p, channel)| self.deliver(job, ctx, p, channel))).await;

@@ -98,6 +98,7 @@ pub fn recipients(payload: &Payload) -> Vec<Recipient> {
         Payload::UserPasswordReset(p) => vec![account(&p.user, EMAIL_ONLY)],
         Payload::SystemMaintenance(p) => admins(&p.recipients),
         Payload::StatsDigest(p) => admins(&p.recipients),
+        Payload::SystemAlert(p) => admins(&p.recipients),
         Payload::ReportReady(p) => {
             vec![Recipient {
                 user: p.requested_by.clone(),

@@ -263,3 +263,42 @@ async fn a_new_in_app_notification_is_pushed_with_the_unread_count_and_a_redeliv
     assert_eq!(message.notification.user_id, user);
     assert_eq!(message.unread_count, 1);
 }
+
+#[tokio::test]
+async fn a_close_is_kept_once_as_activity_for_statistics_however_often_it_is_delivered() {
+    let f = function(MemoryMailer::default());
+    let close = job(JobType::TicketStatusChanged, "close-1").to_body();
+    let assigned = job(JobType::TicketAssigned, "assign-1").to_body();
+    let batch = vec![record("m1", close.clone(), 1), record("m2", close, 2), record("m3", assigned, 1)];
+    assert!(run(&f, batch).await.is_empty());
+    let activities = f.notifier().tickets().activities().await;
+    assert_eq!(activities.len(), 1, "{activities:?}");
+    assert_eq!(
+        (activities[0].job_id.as_str(), activities[0].kind),
+        ("close-1", deskbell_tickets::ActivityKind::Closed)
+    );
+}
+
+#[tokio::test]
+async fn a_system_alert_reaches_each_listed_admin_by_email_and_in_app_with_escaped_details() {
+    let mailer = MemoryMailer::default();
+    let f = function(mailer);
+    let mut alert = job(JobType::SystemAlert, "alert-1");
+    let Payload::SystemAlert(p) = &mut alert.payload else { unreachable!() };
+    p.details = "<script>alert(1)</script> 3 messages".into();
+    let mut fr = user("admin-fr", Role::Admin);
+    fr.locale = "fr".into();
+    p.recipients.push(fr);
+    assert!(run(&f, vec![record("m1", alert.to_body(), 1)]).await.is_empty());
+    let sent = f.notifier().mailer().sent().await;
+    assert_eq!(sent.len(), 2);
+    let subjects: Vec<&str> = sent.iter().map(|e| e.subject()).collect();
+    assert!(subjects.contains(&"[Alert] messages in deskbell-notifications-dlq"), "{subjects:?}");
+    assert!(subjects.contains(&"[Alerte] messages dans deskbell-notifications-dlq"), "{subjects:?}");
+    for email in &sent {
+        assert!(!email.html().contains("<script>"), "unescaped details");
+        assert!(email.html().contains("&lt;script&gt;"));
+        assert!(email.text().contains("<script>alert(1)</script> 3 messages"));
+    }
+    assert_eq!(f.notifier().inbox().all().await.len(), 2);
+}

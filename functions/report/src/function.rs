@@ -3,7 +3,7 @@
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use deskbell_jobs::{BatchProcessor, JobQueue, SqsJobQueue, SqsVisibility, Visibility};
 use deskbell_objects::{ObjectStore, S3Objects};
-use deskbell_records::{DynamoRecords, FailureLog, ReportLog};
+use deskbell_records::{DynamoRecords, FailureLog, OutcomeLog, ReportLog};
 use deskbell_tickets::{DynamoTickets, TicketStore};
 use lambda_runtime::LambdaEvent;
 
@@ -44,7 +44,7 @@ where
     R: ReportLog,
     Q: JobQueue,
     V: Visibility,
-    F: FailureLog,
+    F: FailureLog + OutcomeLog,
 {
     pub fn new(processor: BatchProcessor<V, F>, reporter: Reporter<T, O, R, Q>) -> Self {
         Self { processor, reporter }

@@ -120,6 +120,7 @@ fn decode_payload(job_type: JobType, data: serde_json::Value) -> Result<Payload,
         JobType::ReportRequested => Payload::ReportRequested(typed(data)?),
         JobType::ReportReady => Payload::ReportReady(typed(data)?),
         JobType::StatsDigest => Payload::StatsDigest(typed(data)?),
+        JobType::SystemAlert => Payload::SystemAlert(typed(data)?),
     })
 }
 

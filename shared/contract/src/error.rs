@@ -56,6 +56,7 @@ fn join(prefix: &str, path: &str) -> String {
         (true, true) => "envelope".to_owned(),
         (true, false) => path.to_owned(),
         (false, true) => prefix.to_owned(),
+        (false, false) if path.starts_with('[') => format!("{prefix}{path}"),
         (false, false) => format!("{prefix}.{path}"),
     }
 }

@@ -120,8 +120,20 @@ pub fn one_of_each() -> Vec<Job> {
             period: StatsPeriod::Daily,
             period_start: at() - chrono::Duration::days(1),
             period_end: at(),
-            recipients: vec![admin],
+            recipients: vec![admin.clone()],
             figures: StatsFigures { created: 5, closed: 3, backlog: 12, ..StatsFigures::default() },
+        }),
+        Payload::SystemAlert(SystemAlert {
+            recipients: vec![admin],
+            incident_id: "dlq_not_empty:deskbell-notifications-dlq:20261124T100000Z".into(),
+            state: AlertState::Raised,
+            check: AlertCheck::DlqNotEmpty,
+            resource: "deskbell-notifications-dlq".into(),
+            details: "3 messages in deskbell-notifications-dlq".into(),
+            observed: 3.0,
+            threshold: 0.0,
+            raised_at: at(),
+            cleared_at: None,
         }),
     ];
     payloads.into_iter().enumerate().map(|(i, p)| job(&format!("job-{i}"), p)).collect()

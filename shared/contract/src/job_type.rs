@@ -17,11 +17,12 @@ pub enum JobType {
     ReportRequested,
     ReportReady,
     StatsDigest,
+    SystemAlert,
 }
 
 impl JobType {
     /// Every job type, in wire-name order of the README.
-    pub const ALL: [JobType; 12] = [
+    pub const ALL: [JobType; 13] = [
         Self::TicketCreated,
         Self::TicketUpdated,
         Self::TicketAssigned,
@@ -34,6 +35,7 @@ impl JobType {
         Self::ReportRequested,
         Self::ReportReady,
         Self::StatsDigest,
+        Self::SystemAlert,
     ];
 
     /// The envelope's `type` string.
@@ -51,6 +53,7 @@ impl JobType {
             Self::ReportRequested => "report.requested",
             Self::ReportReady => "report.ready",
             Self::StatsDigest => "stats.digest",
+            Self::SystemAlert => "system.alert",
         }
     }
 

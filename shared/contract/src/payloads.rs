@@ -25,6 +25,7 @@ pub enum Payload {
     ReportRequested(ReportRequested),
     ReportReady(ReportReady),
     StatsDigest(StatsDigest),
+    SystemAlert(SystemAlert),
 }
 
 impl Payload {
@@ -43,6 +44,7 @@ impl Payload {
             Self::ReportRequested(_) => JobType::ReportRequested,
             Self::ReportReady(_) => JobType::ReportReady,
             Self::StatsDigest(_) => JobType::StatsDigest,
+            Self::SystemAlert(_) => JobType::SystemAlert,
         }
     }
 
@@ -72,6 +74,7 @@ impl Payload {
             Self::ReportRequested(p) => p.check(at),
             Self::ReportReady(p) => p.check(at),
             Self::StatsDigest(p) => p.check(at),
+            Self::SystemAlert(p) => p.check(at),
         }
     }
 }
@@ -278,6 +281,90 @@ pub struct StatsFigures {
     pub resolution_p90_secs: Option<u64>,
 }
 
+/// Whether an incident of the health check begins or ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    /// A threshold was crossed: the incident begins.
+    Raised,
+    /// The check passes again: the incident is over.
+    Cleared,
+}
+
+/// What the health check watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertCheck {
+    /// Messages sit in a dead-letter queue.
+    DlqNotEmpty,
+    /// A job has been waiting in a queue longer than allowed.
+    OldestWaiting,
+    /// Too many jobs of a queue failed over the window.
+    FailureRate,
+}
+
+impl AlertCheck {
+    /// The wire name (`dlq_not_empty`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::DlqNotEmpty => "dlq_not_empty",
+            Self::OldestWaiting => "oldest_waiting",
+            Self::FailureRate => "failure_rate",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::DlqNotEmpty, Self::OldestWaiting, Self::FailureRate].into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+/// `system.alert`: the health check of the job system raised or cleared an incident; told to
+/// the listed admins once when it begins and once when it ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SystemAlert {
+    /// Who to tell (the helpdesk's admins).
+    #[schemars(length(min = 1))]
+    pub recipients: Vec<User>,
+    /// One incident, from raised to cleared: `<check>:<resource>:<raised at>`.
+    #[schemars(length(min = 1, max = 128))]
+    pub incident_id: String,
+    pub state: AlertState,
+    pub check: AlertCheck,
+    /// The queue (or DLQ) the check looked at.
+    #[schemars(length(min = 1, max = 128))]
+    pub resource: String,
+    /// What was observed, in plain words (`3 messages in deskbell-notifications-dlq`).
+    #[schemars(length(max = 1000))]
+    pub details: String,
+    /// The figure observed (messages, seconds, percent) and its threshold.
+    pub observed: f64,
+    pub threshold: f64,
+    /// When the incident began.
+    pub raised_at: DateTime<Utc>,
+    /// When it ended, for `cleared`.
+    #[serde(default)]
+    pub cleared_at: Option<DateTime<Utc>>,
+}
+
+/// Parses a JSON list of users (the admins, from configuration) and checks it with
+/// [`check_recipients`]; errors name `recipients[i].<field>`.
+pub fn recipients_from_json(json: &str) -> Result<Vec<User>, DecodeError> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let users: Vec<User> = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| DecodeError::from_serde("recipients", e.path(), e.inner()))?;
+    check_recipients(&users)?;
+    Ok(users)
+}
+
+/// Checks a list of people to notify (admins from configuration, say) as a job's `recipients`
+/// would be checked: not empty, each user valid; errors name `recipients[i].<field>`.
+pub fn check_recipients(users: &[User]) -> Result<(), DecodeError> {
+    let at = Field::root("");
+    non_empty(&at, "recipients", users)?;
+    at.each("recipients", users)
+}
+
 impl Check for TicketCreated {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
         at.nested("ticket", &self.ticket)?;
@@ -396,6 +483,23 @@ impl Check for StatsDigest {
         non_empty(at, "recipients", &self.recipients)?;
         at.each("recipients", &self.recipients)?;
         ordered(at, "period_end", self.period_start, self.period_end, "period_start")
+    }
+}
+
+impl Check for SystemAlert {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        non_empty(at, "recipients", &self.recipients)?;
+        at.each("recipients", &self.recipients)?;
+        at.key("incident_id", &self.incident_id)?;
+        at.key("resource", &self.resource)?;
+        at.text("details", &self.details, 1000)?;
+        if !self.observed.is_finite() || !self.threshold.is_finite() {
+            return Err(DecodeError::invalid(at.child("observed"), "must be a finite number"));
+        }
+        if let Some(cleared_at) = self.cleared_at {
+            ordered(at, "cleared_at", self.raised_at, cleared_at, "raised_at")?;
+        }
+        Ok(())
     }
 }
 

@@ -83,6 +83,7 @@ fn payload_schema(job_type: JobType) -> (Map<String, Value>, Value) {
         JobType::ReportRequested => definitions::<ReportRequested>(),
         JobType::ReportReady => definitions::<ReportReady>(),
         JobType::StatsDigest => definitions::<StatsDigest>(),
+        JobType::SystemAlert => definitions::<SystemAlert>(),
     }
 }
 

@@ -84,6 +84,9 @@ pub enum Priority {
 }
 
 impl Priority {
+    /// Every priority, lowest first.
+    pub const ALL: [Priority; 4] = [Self::Low, Self::Normal, Self::High, Self::Urgent];
+
     /// The wire name (`urgent`).
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -6,7 +6,7 @@ use std::future::Future;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use chrono::{DateTime, Utc};
 use deskbell_contract::{Job, decode, peek};
-use deskbell_records::{Attempt, FailureLog, FailureRecord};
+use deskbell_records::{Attempt, FailureLog, FailureRecord, Outcome, OutcomeLog};
 use deskbell_runtime::{Classify, ErrorKind};
 use futures::StreamExt;
 use tracing::{Instrument, field};
@@ -46,7 +46,7 @@ struct Failure {
     job_type: Option<String>,
 }
 
-impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
+impl<V: Visibility, F: FailureLog + OutcomeLog> BatchProcessor<V, F> {
     /// A processor running at most `concurrency` records of a batch at once.
     pub fn new(visibility: V, failures: F, policy: RetryPolicy, concurrency: usize) -> Self {
         Self { visibility, failures, policy, concurrency: concurrency.max(1) }
@@ -98,6 +98,10 @@ impl<V: Visibility, F: FailureLog> BatchProcessor<V, F> {
         let ctx = JobContext { attempt: Attempt { message_id, receive_count }, queue, now: Utc::now() };
         let outcome =
             self.run(record.body.as_deref().unwrap_or_default(), handler, &ctx).instrument(span.clone()).await;
+        let counted = if outcome.is_ok() { Outcome::Done } else { Outcome::Failed };
+        if let Err(e) = self.failures.count(&ctx.queue, counted, Utc::now()).await {
+            tracing::warn!(parent: &span, error = %e, "job outcome not counted");
+        }
         match outcome {
             Ok(()) => None,
             Err(failure) => {

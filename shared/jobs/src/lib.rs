@@ -13,10 +13,14 @@
 //! - a permanent failure is made visible again at once (timeout 0), so it reaches the DLQ
 //!   through the queue's redrive policy after `maxReceiveCount` quick receives instead of
 //!   waiting out the back-off. The redrive policy stays the only way into a DLQ: messages keep
-//!   their id and source, so redriving them back needs nothing special.
+//!   their id and source, so redriving them back needs nothing special;
+//! - every finished record is counted per queue and hour, done or failed
+//!   ([`OutcomeLog`](deskbell_records::OutcomeLog)), for the health check's failure rate and
+//!   waiting times (a count that cannot be written is logged, never fails the record).
 
 mod backoff;
 mod batch;
+mod depth;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 mod publish;
@@ -24,5 +28,6 @@ mod visibility;
 
 pub use backoff::RetryPolicy;
 pub use batch::{BatchProcessor, JobContext, JobHandler};
+pub use depth::{DepthError, MemoryQueueDepths, QueueDepth, QueueDepths, SqsQueueDepths};
 pub use publish::{JobQueue, MemoryJobQueue, PublishError, SqsJobQueue};
 pub use visibility::{MemoryVisibility, SqsVisibility, Visibility, VisibilityError, queue_name};

@@ -124,3 +124,24 @@ async fn record_without_message_id_fails_the_whole_batch_rather_than_vanish() {
     let ids: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
     assert_eq!(ids, vec![""], "an empty itemIdentifier makes Lambda retry the whole batch");
 }
+
+#[tokio::test]
+async fn every_finished_record_is_counted_done_or_failed_in_its_queue_and_hour() {
+    use deskbell_records::OutcomeCounts;
+    let p = processor();
+    let records = vec![
+        record("ok-1", welcome("good-1"), 1),
+        record("ok-2", welcome("good-2"), 1),
+        record("t-1", welcome("transient-1"), 1),
+        record("bad-json", "{not json".into(), 1),
+    ];
+    p.process(event(records), &Picky::default()).await;
+
+    let now = chrono::Utc::now();
+    let queue =
+        deskbell_jobs::queue_name(record("x", String::new(), 1).event_source_arn.as_deref().unwrap()).to_owned();
+    let hours = p.failures().hours(&queue, now - chrono::Duration::hours(1), now).await.unwrap();
+    let (done, failed): (u64, u64) = hours.iter().fold((0, 0), |(d, f), h| (d + h.done, f + h.failed));
+    assert_eq!((done, failed), (2, 2), "{hours:?}");
+    assert!(p.failures().latest(&queue).await.unwrap().and_then(|h| h.last_at).is_some());
+}

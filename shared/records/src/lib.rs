@@ -12,16 +12,23 @@
 //! | delivery | `delivery#<job id>` | `<channel>#<recipient id>` |
 //! | failure | `failure#<SQS message id>` | `failure` |
 //! | report status | `report#<report id>` | `report` |
+//! | job outcomes of an hour | `outcomes#<queue>` | `<YYYY-MM-DDTHH>` |
+//! | incident of a check | `incident#<check>:<resource>` | `incident` |
+//! | queue seen waiting since | `waiting#<queue>` | `waiting` |
 
 mod delivery;
 mod dynamo;
 mod failure;
+mod health;
 mod memory;
 mod report;
 
 pub use delivery::{Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryRecord, DeliveryStatus};
 pub use dynamo::DynamoRecords;
 pub use failure::{FailureLog, FailureRecord};
+pub use health::{
+    HourOutcomes, Incident, IncidentLog, IncidentState, Outcome, OutcomeCounts, OutcomeLog, hour_key, hour_of,
+};
 pub use memory::MemoryRecords;
 pub use report::{ReportLog, ReportOutcome, ReportRecord, ReportStart, ReportStatus};
 

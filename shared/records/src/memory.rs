@@ -13,6 +13,7 @@ pub struct MemoryRecords {
     deliveries: Mutex<HashMap<DeliveryKey, DeliveryRecord>>,
     failures: Mutex<HashMap<String, FailureRecord>>,
     reports: Mutex<HashMap<String, ReportRecord>>,
+    health: MemoryHealth,
 }
 
 impl MemoryRecords {
@@ -228,5 +229,100 @@ mod tests {
         );
         // A redriven copy starts counting receives afresh: an operator decided to try again.
         assert_eq!(log.claim(&key(), "x", &at("m1", 1), t(3), lease).await.unwrap(), Claim::Acquired);
+    }
+}
+
+/// Health-check records in memory ([`OutcomeLog`], [`OutcomeCounts`], [`IncidentLog`]), kept
+/// beside the others in a [`MemoryRecords`].
+#[derive(Default)]
+pub(crate) struct MemoryHealth {
+    /// (queue, hour) → counters.
+    hours: Mutex<std::collections::BTreeMap<(String, DateTime<Utc>), HourOutcomes>>,
+    incidents: Mutex<HashMap<String, Incident>>,
+    waiting: Mutex<HashMap<String, DateTime<Utc>>>,
+}
+
+impl OutcomeLog for MemoryRecords {
+    async fn count(&self, queue: &str, outcome: Outcome, at: DateTime<Utc>) -> Result<(), RecordError> {
+        let hour = hour_of(at);
+        let mut hours = self.health.hours.lock().await;
+        let h =
+            hours.entry((queue.to_owned(), hour)).or_insert(HourOutcomes { hour, done: 0, failed: 0, last_at: None });
+        match outcome {
+            Outcome::Done => h.done += 1,
+            Outcome::Failed => h.failed += 1,
+        }
+        h.last_at = Some(at);
+        Ok(())
+    }
+}
+
+impl OutcomeCounts for MemoryRecords {
+    async fn hours(
+        &self,
+        queue: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<HourOutcomes>, RecordError> {
+        let (from, to) = (hour_of(from), hour_of(to));
+        let hours = self.health.hours.lock().await;
+        Ok(hours.iter().filter(|((q, h), _)| q == queue && *h >= from && *h <= to).map(|(_, v)| v.clone()).collect())
+    }
+
+    async fn latest(&self, queue: &str) -> Result<Option<HourOutcomes>, RecordError> {
+        let hours = self.health.hours.lock().await;
+        Ok(hours.iter().filter(|((q, _), _)| q == queue).map(|(_, v)| v.clone()).next_back())
+    }
+}
+
+impl IncidentLog for MemoryRecords {
+    async fn incident(&self, key: &str) -> Result<Option<Incident>, RecordError> {
+        Ok(self.health.incidents.lock().await.get(key).cloned())
+    }
+
+    async fn raise(&self, incident: &Incident) -> Result<bool, RecordError> {
+        let mut map = self.health.incidents.lock().await;
+        if map.get(&incident.key).is_some_and(|i| i.state == IncidentState::Raised) {
+            return Ok(false);
+        }
+        let stored = Incident { state: IncidentState::Raised, cleared_at: None, notified: false, ..incident.clone() };
+        map.insert(incident.key.clone(), stored);
+        Ok(true)
+    }
+
+    async fn clear(&self, key: &str, incident_id: &str, at: DateTime<Utc>) -> Result<bool, RecordError> {
+        let mut map = self.health.incidents.lock().await;
+        match map.get_mut(key) {
+            Some(i) if i.state == IncidentState::Raised && i.incident_id == incident_id => {
+                i.state = IncidentState::Cleared;
+                i.cleared_at = Some(at);
+                i.notified = false;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn mark_notified(&self, key: &str, incident_id: &str, state: IncidentState) -> Result<(), RecordError> {
+        if let Some(i) = self.health.incidents.lock().await.get_mut(key)
+            && i.incident_id == incident_id
+            && i.state == state
+        {
+            i.notified = true;
+        }
+        Ok(())
+    }
+
+    async fn waiting_since(&self, queue: &str) -> Result<Option<DateTime<Utc>>, RecordError> {
+        Ok(self.health.waiting.lock().await.get(queue).copied())
+    }
+
+    async fn set_waiting_since(&self, queue: &str, since: Option<DateTime<Utc>>) -> Result<(), RecordError> {
+        let mut waiting = self.health.waiting.lock().await;
+        match since {
+            Some(t) => waiting.insert(queue.to_owned(), t),
+            None => waiting.remove(queue),
+        };
+        Ok(())
     }
 }

@@ -9,12 +9,20 @@ use aws_smithy_runtime_api::http::Response;
 use deskbell_contract::Ticket;
 use deskbell_runtime::ErrorKind;
 
-use crate::keys::{created_key, created_month};
-use crate::{Page, RangeQuery, TicketStore, TicketStoreError, Upsert};
+use chrono::{DateTime, Utc};
+
+use crate::keys::{created_key, created_month, instant};
+use crate::{
+    Activity, ActivityKind, ActivityPage, ActivityQuery, Page, RangeQuery, StatsRecord, StatsStore, TicketStore,
+    TicketStoreError, Upsert,
+};
 
 /// Ticket snapshots in one DynamoDB table: key `id`; the whole snapshot as JSON in `snapshot`;
 /// index attributes `created_month`, `created_key`, `company_id` (absent without company, so
-/// `by_company` is sparse); plus `version`, `status`, `priority` for readers of the table.
+/// `by_company` is sparse), `backlog` (`open`, only while unresolved, so `by_backlog` is sparse);
+/// plus `version`, `status`, `priority` for readers of the table. Activity items
+/// (`activity#<job id>`) carry `activity_day`, `activity_key`, `ticket_id`, `kind`, `at`,
+/// `created_at`; stats items (`stats#…`) carry the record as JSON in `record`.
 #[derive(Clone)]
 pub struct DynamoTickets {
     client: Client,
@@ -24,6 +32,11 @@ pub struct DynamoTickets {
 /// Index names, as the table definition declares them.
 pub const BY_CREATED: &str = "by_created";
 pub const BY_COMPANY: &str = "by_company";
+pub const BY_ACTIVITY: &str = "by_activity";
+pub const BY_BACKLOG: &str = "by_backlog";
+
+/// The value of `backlog` on unresolved snapshots.
+const OPEN: &str = "open";
 
 fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
@@ -40,6 +53,24 @@ impl DynamoTickets {
         err: &SdkError<E, Response>,
     ) -> TicketStoreError {
         TicketStoreError::from_sdk(&self.table, operation, err)
+    }
+
+    fn permanent(&self, operation: &'static str, message: String) -> TicketStoreError {
+        TicketStoreError { table: self.table.clone(), operation, message, kind: ErrorKind::Permanent }
+    }
+
+    fn decode_activity(&self, item: &HashMap<String, AttributeValue>) -> Result<Activity, TicketStoreError> {
+        let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+        let time =
+            |name: &str| text(name).and_then(|v| DateTime::parse_from_rfc3339(&v).ok()).map(|t| t.with_timezone(&Utc));
+        let bad = |field: &str| self.permanent("read activity", format!("stored activity has no valid {field}"));
+        Ok(Activity {
+            job_id: text("job_id").ok_or_else(|| bad("job_id"))?,
+            ticket_id: text("ticket_id").ok_or_else(|| bad("ticket_id"))?,
+            kind: text("kind").and_then(|k| ActivityKind::parse(&k)).ok_or_else(|| bad("kind"))?,
+            at: time("at").ok_or_else(|| bad("at"))?,
+            created_at: time("created_at").ok_or_else(|| bad("created_at"))?,
+        })
     }
 
     fn decode(&self, item: &HashMap<String, AttributeValue>) -> Result<Ticket, TicketStoreError> {
@@ -77,6 +108,9 @@ impl TicketStore for DynamoTickets {
         if let Some(company) = &ticket.company {
             put = put.item("company_id", s(&company.id));
         }
+        if !ticket.status.is_resolved() {
+            put = put.item("backlog", s(OPEN));
+        }
         match put.send().await {
             Ok(_) => Ok(Upsert::Stored),
             Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
@@ -108,6 +142,117 @@ impl TicketStore for DynamoTickets {
         let out = request.send().await.map_err(|e| self.error("query tickets", &e))?;
         let tickets = out.items().iter().map(|item| self.decode(item)).collect::<Result<Vec<_>, _>>()?;
         Ok(Page { tickets, next: out.last_evaluated_key().map(encode_cursor) })
+    }
+
+    async fn record_activity(&self, activity: &Activity) -> Result<(), TicketStoreError> {
+        self.record(activity).await
+    }
+
+    async fn activity_page(
+        &self,
+        query: &ActivityQuery,
+        next: Option<String>,
+    ) -> Result<ActivityPage, TicketStoreError> {
+        let (from, to) = query.key_bounds();
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(BY_ACTIVITY)
+            .key_condition_expression("activity_day = :d AND activity_key BETWEEN :from AND :to")
+            .expression_attribute_values(":d", s(&query.day))
+            .expression_attribute_values(":from", s(from))
+            .expression_attribute_values(":to", s(to));
+        if let Some(next) = next {
+            request = request.set_exclusive_start_key(Some(decode_cursor(&next)));
+        }
+        let out = request.send().await.map_err(|e| self.error("query activity", &e))?;
+        let activities = out.items().iter().map(|item| self.decode_activity(item)).collect::<Result<Vec<_>, _>>()?;
+        Ok(ActivityPage { activities, next: out.last_evaluated_key().map(encode_cursor) })
+    }
+
+    async fn count_open(&self, before: DateTime<Utc>) -> Result<u64, TicketStoreError> {
+        let mut total = 0u64;
+        let mut next: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(BY_BACKLOG)
+                .key_condition_expression("backlog = :open AND created_key < :before")
+                .expression_attribute_values(":open", s(OPEN))
+                .expression_attribute_values(":before", s(instant(before)))
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(next.take())
+                .send()
+                .await
+                .map_err(|e| self.error("count open tickets", &e))?;
+            total += u64::try_from(out.count()).unwrap_or(0);
+            match out.last_evaluated_key() {
+                Some(key) if !key.is_empty() => next = Some(key.clone()),
+                _ => return Ok(total),
+            }
+        }
+    }
+}
+
+impl DynamoTickets {
+    async fn record(&self, activity: &Activity) -> Result<(), TicketStoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("id", s(format!("activity#{}", activity.job_id)))
+            .item("activity_day", s(activity.day()))
+            .item("activity_key", s(activity.key()))
+            .item("job_id", s(&activity.job_id))
+            .item("ticket_id", s(&activity.ticket_id))
+            .item("kind", s(activity.kind.as_str()))
+            .item("at", s(activity.at.to_rfc3339()))
+            .item("created_at", s(activity.created_at.to_rfc3339()))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // Written before by the same job: nothing to do.
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(err) => Err(self.error("store activity", &err)),
+        }
+    }
+}
+
+impl StatsStore for DynamoTickets {
+    async fn put_stats(&self, record: &StatsRecord) -> Result<(), TicketStoreError> {
+        let json = serde_json::to_string(record).map_err(|e| self.permanent("store stats", e.to_string()))?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("id", s(record.key()))
+            .item("record", s(json))
+            .send()
+            .await
+            .map_err(|e| self.error("store stats", &e))?;
+        Ok(())
+    }
+
+    async fn get_stats(&self, key: &str) -> Result<Option<StatsRecord>, TicketStoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("id", s(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.error("read stats", &e))?;
+        let Some(json) = out.item.as_ref().and_then(|i| i.get("record")).and_then(|v| v.as_s().ok()) else {
+            return Ok(None);
+        };
+        serde_json::from_str(json)
+            .map(Some)
+            .map_err(|e| self.permanent("read stats", format!("stored stats record {key} is not valid: {e}")))
     }
 }
 

@@ -2,22 +2,45 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use deskbell_contract::Ticket;
 use tokio::sync::Mutex;
 
 use crate::keys::created_key;
-use crate::{Page, RangeQuery, TicketStore, TicketStoreError, Upsert};
+use crate::{
+    Activity, ActivityPage, ActivityQuery, Page, RangeQuery, StatsRecord, StatsStore, TicketStore, TicketStoreError,
+    Upsert,
+};
 
-/// Ticket snapshots in memory; behaves like [`crate::DynamoTickets`] (one page per query).
+/// Ticket snapshots, activities and stats in memory; behaves like [`crate::DynamoTickets`]
+/// (one page per query).
 #[derive(Default)]
 pub struct MemoryTickets {
     tickets: Mutex<BTreeMap<String, Ticket>>,
+    activities: Mutex<BTreeMap<String, Activity>>,
+    stats: Mutex<BTreeMap<String, StatsRecord>>,
 }
 
 impl MemoryTickets {
     /// The stored snapshot of ticket `id`.
     pub async fn get(&self, id: &str) -> Option<Ticket> {
         self.tickets.lock().await.get(id).cloned()
+    }
+
+    /// Every stored activity, by job id.
+    pub async fn activities(&self) -> Vec<Activity> {
+        self.activities.lock().await.values().cloned().collect()
+    }
+}
+
+impl StatsStore for MemoryTickets {
+    async fn put_stats(&self, record: &StatsRecord) -> Result<(), TicketStoreError> {
+        self.stats.lock().await.insert(record.key(), record.clone());
+        Ok(())
+    }
+
+    async fn get_stats(&self, key: &str) -> Result<Option<StatsRecord>, TicketStoreError> {
+        Ok(self.stats.lock().await.get(key).cloned())
     }
 }
 
@@ -49,6 +72,35 @@ impl TicketStore for MemoryTickets {
             .collect();
         found.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Page { tickets: found.into_iter().map(|(_, t)| t).collect(), next: None })
+    }
+
+    async fn record_activity(&self, activity: &Activity) -> Result<(), TicketStoreError> {
+        self.activities.lock().await.entry(activity.job_id.clone()).or_insert_with(|| activity.clone());
+        Ok(())
+    }
+
+    async fn activity_page(
+        &self,
+        query: &ActivityQuery,
+        _next: Option<String>,
+    ) -> Result<ActivityPage, TicketStoreError> {
+        let (from, to) = query.key_bounds();
+        let mut found: Vec<(String, Activity)> = self
+            .activities
+            .lock()
+            .await
+            .values()
+            .filter(|a| a.day() == query.day)
+            .map(|a| (a.key(), a.clone()))
+            .filter(|(key, _)| *key >= from && *key <= to)
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(ActivityPage { activities: found.into_iter().map(|(_, a)| a).collect(), next: None })
+    }
+
+    async fn count_open(&self, before: DateTime<Utc>) -> Result<u64, TicketStoreError> {
+        let tickets = self.tickets.lock().await;
+        Ok(tickets.values().filter(|t| !t.status.is_resolved() && t.created_at < before).count() as u64)
     }
 }
 

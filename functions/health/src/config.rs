@@ -1,0 +1,107 @@
+//! health's configuration, from `DESKBELL_*` environment variables.
+
+use chrono::Duration;
+use deskbell_contract::{User, recipients_from_json};
+use deskbell_runtime::{ConfigError, Env};
+
+use crate::{Thresholds, Watched};
+
+/// Everything health reads from its environment (see the README's Health check section).
+#[derive(Debug, Clone)]
+pub struct HealthConfig {
+    pub jobs_table: String,
+    /// Where `system.alert` jobs go.
+    pub notifications_queue_url: String,
+    pub watched: Watched,
+    pub thresholds: Thresholds,
+    /// Who is told about incidents.
+    pub admins: Vec<User>,
+}
+
+impl HealthConfig {
+    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let d = Thresholds::default();
+        let rate: f64 = env.parsed_or("DESKBELL_HEALTH_MAX_FAILURE_RATE", d.max_failure_rate)?;
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(ConfigError::Invalid {
+                name: "DESKBELL_HEALTH_MAX_FAILURE_RATE".into(),
+                value: rate.to_string(),
+                reason: "a fraction from 0 to 1 (0.01 is 1 %)".into(),
+            });
+        }
+        let secs = |name: &str, default: Duration| -> Result<Duration, ConfigError> {
+            Ok(Duration::seconds(env.parsed_or(name, default.num_seconds())?))
+        };
+        Ok(Self {
+            jobs_table: env.required("DESKBELL_JOBS_TABLE")?,
+            notifications_queue_url: env.url("DESKBELL_NOTIFICATIONS_QUEUE_URL")?,
+            watched: Watched { queues: urls(env, "DESKBELL_HEALTH_QUEUES")?, dlqs: urls(env, "DESKBELL_HEALTH_DLQS")? },
+            thresholds: Thresholds {
+                max_wait: secs("DESKBELL_HEALTH_MAX_WAIT_SECS", d.max_wait)?,
+                max_dlq_messages: env.parsed_or("DESKBELL_HEALTH_MAX_DLQ_MESSAGES", d.max_dlq_messages)?,
+                max_failure_rate: rate,
+                failure_window: secs("DESKBELL_HEALTH_FAILURE_WINDOW_SECS", d.failure_window)?,
+                min_jobs: env.parsed_or("DESKBELL_HEALTH_MIN_JOBS", d.min_jobs)?,
+            },
+            admins: {
+                const NAME: &str = "DESKBELL_ADMINS";
+                let json = env.required(NAME)?;
+                recipients_from_json(&json).map_err(|e| ConfigError::Invalid {
+                    name: NAME.into(),
+                    value: json,
+                    reason: e.to_string(),
+                })?
+            },
+        })
+    }
+}
+
+/// A comma-separated list of queue URLs; at least one.
+fn urls<F: Fn(&str) -> Option<String>>(env: &Env<F>, name: &str) -> Result<Vec<String>, ConfigError> {
+    let list = env.required(name)?;
+    let urls: Vec<String> = list.split(',').map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned).collect();
+    if let Some(bad) = urls.iter().find(|u| !(u.starts_with("https://") || u.starts_with("http://"))) {
+        return Err(ConfigError::Invalid {
+            name: name.into(),
+            value: list.clone(),
+            reason: format!("{bad} is not a queue URL"),
+        });
+    }
+    Ok(urls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
+        Env::from_fn(move |n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()))
+    }
+
+    const MINIMAL: &[(&str, &str)] = &[
+        ("DESKBELL_JOBS_TABLE", "jobs"),
+        ("DESKBELL_NOTIFICATIONS_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/deskbell-notifications"),
+        (
+            "DESKBELL_HEALTH_QUEUES",
+            "https://sqs.eu-west-1.amazonaws.com/1/deskbell-notifications, https://sqs.eu-west-1.amazonaws.com/1/deskbell-reports",
+        ),
+        ("DESKBELL_HEALTH_DLQS", "https://sqs.eu-west-1.amazonaws.com/1/deskbell-notifications-dlq"),
+        ("DESKBELL_ADMINS", r#"[{"id":"u1","email":"ada@example.com","name":"Ada","role":"admin"}]"#),
+    ];
+
+    #[test]
+    fn minimal_environment_gets_the_issue_thresholds() {
+        let c = HealthConfig::from_env(&env(MINIMAL)).unwrap();
+        assert_eq!(c.watched.queues.len(), 2);
+        assert_eq!(c.watched.dlqs.len(), 1);
+        assert_eq!(c.thresholds, Thresholds::default());
+        assert_eq!(c.thresholds.max_wait, Duration::hours(1));
+    }
+
+    #[test]
+    fn a_rate_above_one_is_refused_by_name() {
+        let vars: &'static [(&str, &str)] = [MINIMAL, &[("DESKBELL_HEALTH_MAX_FAILURE_RATE", "5")]].concat().leak();
+        let err = HealthConfig::from_env(&env(vars)).unwrap_err();
+        assert!(err.to_string().contains("DESKBELL_HEALTH_MAX_FAILURE_RATE"), "{err}");
+    }
+}

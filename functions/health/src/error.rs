@@ -1,0 +1,27 @@
+//! What can go wrong checking the job system's health.
+
+use deskbell_jobs::{DepthError, PublishError};
+use deskbell_runtime::{Classify, ErrorKind, TableError};
+
+/// Why a health run failed (the next run starts again from the stored incidents).
+#[derive(Debug, thiserror::Error)]
+pub enum HealthError {
+    #[error(transparent)]
+    Depth(#[from] DepthError),
+    /// Outcome counters, waiting marks or incidents (DynamoDB jobs table).
+    #[error(transparent)]
+    Table(#[from] TableError),
+    /// An alert job (SQS).
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+}
+
+impl Classify for HealthError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Depth(e) => e.kind(),
+            Self::Table(e) => e.kind(),
+            Self::Publish(e) => e.kind(),
+        }
+    }
+}
