@@ -37,6 +37,15 @@ PARAMETERS = {
     "SenderDomain": "example.com",
     "AppUrl": "https://help.example.com",
     "AlertEmail": "ops@example.com",
+    "Admins": json.dumps([
+        {"id": "usr_helen_okafor", "email": "helen.okafor@example.com", "name": "Helen Okafor",
+         "locale": "en", "role": "admin"},
+        {"id": "usr_marc_fontaine", "email": "marc.fontaine@example.com", "name": "Marc Fontaine",
+         "locale": "fr", "role": "admin"},
+    ]),
+    # The deployed authorizer's; locally tokens are development ones (DESKBELL_DEV_JWT_SECRET).
+    "JwtIssuer": "https://auth.help.example.com/",
+    "JwtAudience": "deskbell-local",
 }
 
 

@@ -100,6 +100,9 @@ pub enum Command {
         /// How long to wait for the queues to drain, in seconds.
         #[arg(long, default_value_t = 300)]
         timeout: u64,
+        /// `cargo lambda watch`, for the scheduled functions the demo fires.
+        #[arg(long, default_value = "http://127.0.0.1:9000", env = "DESKBELL_LAMBDA_URL")]
+        lambda: String,
     },
 }
 
@@ -198,7 +201,8 @@ pub enum ScheduleAction {
     List,
     /// Run a schedule's function now, with the event EventBridge would send.
     Fire {
-        /// The schedule's name, or a part of it that names one schedule (`cleanup`).
+        /// The schedule's name, its function's (`cleanup`), or a part of the name
+        /// (`StatsFunctionWeekly`), as long as it names one schedule.
         name: String,
         /// JSON that replaces the event's `detail` (e.g. '{"dry_run": true}').
         #[arg(long)]
@@ -312,12 +316,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
                     Ok(0)
                 }
                 ScheduleAction::Fire { name, detail, lambda } => {
-                    let exact = topology.schedules.iter().any(|s| s.name == name);
-                    let matching: Vec<_> = topology
-                        .schedules
-                        .iter()
-                        .filter(|s| if exact { s.name == name } else { s.name.contains(&name) })
-                        .collect();
+                    let matching = crate::schedule::find(&topology.schedules, &name);
                     let [schedule] = matching.as_slice() else {
                         return Err(CliError::Invalid(format!(
                             "{} schedule(s) match {name:?}: name one (see `deskbell schedule list`)",
@@ -443,9 +442,10 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             }
             Ok(if sent.failed.is_empty() { 0 } else { 1 })
         }
-        Command::Demo { events, mail_dir, timeout } => {
+        Command::Demo { events, mail_dir, timeout, lambda } => {
             let local = cli.target.connect().await?;
-            let ok = demo::run(&local, &events, &mail_dir, Duration::from_secs(timeout)).await?;
+            let invoker = CargoLambda::new(lambda);
+            let ok = demo::run(&local, &invoker, &events, &mail_dir, Duration::from_secs(timeout)).await?;
             Ok(if ok { 0 } else { 1 })
         }
     }

@@ -1,6 +1,7 @@
 //! `deskbell demo`: sends the SQS samples of events/ through the running local stack, waits
-//! until the mapped queues are drained, and shows what happened: emails (saved as HTML),
-//! notifications, reports, and the DLQ with the reason of each message.
+//! until the mapped queues are drained, fires the statistics and health schedules, and shows
+//! what happened: emails (saved as HTML), notifications, reports, and the DLQ with the reason
+//! of each message.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -9,8 +10,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
 use crate::context::{CliError, Local, QueueKind, read};
+use crate::invoke::Invoker;
 use crate::notifications::Answer;
-use crate::{dlq, mail, output, send};
+use crate::{dlq, mail, output, runner, send};
 
 /// Samples not sent: `report.ready.json` names a bucket of its own; the demo's report.ready
 /// comes from the report function.
@@ -96,8 +98,41 @@ fn text(item: &std::collections::HashMap<String, AttributeValue>, name: &str) ->
     }
 }
 
+/// The scheduled functions the demo fires once the samples are processed, with the detail it
+/// gives them: statistics for the samples' day (24 November 2026), then a health check (the
+/// three dead letters make it raise alerts). Each answer is printed; what they publish goes
+/// through the notifications queue to notify like any job.
+const SCHEDULED: &[(&str, Option<&str>)] =
+    &[("stats", Some(r#"{"period": "daily", "date": "2026-11-24"}"#)), ("health", None)];
+
+/// Fires the demo's scheduled functions through the deployed schedules; answers how many ran.
+async fn fire_scheduled<I: Invoker>(local: &Local, invoker: &I) -> Result<usize, CliError> {
+    let mut fired = 0;
+    for (function, detail) in SCHEDULED {
+        let Some(schedule) = local.topology.schedules.iter().find(|s| s.function == *function) else {
+            println!("demo: the stack has no schedule for {function}");
+            continue;
+        };
+        let detail = detail.map(serde_json::from_str).transpose().map_err(|e| CliError::Invalid(e.to_string()))?;
+        match runner::fire(&local.topology, schedule, detail, invoker).await {
+            Ok(answer) => {
+                fired += 1;
+                println!("demo: fired {function} ({}): {}", schedule.name, output::cut(&answer.to_string(), 160));
+            }
+            Err(e) => println!("demo: fired {function} ({}): {e}", schedule.name),
+        }
+    }
+    Ok(fired)
+}
+
 /// Runs the demo; answers whether everything came out as the samples should.
-pub async fn run(local: &Local, events: &Path, mail_dir: &Path, timeout: Duration) -> Result<bool, CliError> {
+pub async fn run<I: Invoker>(
+    local: &Local,
+    invoker: &I,
+    events: &Path,
+    mail_dir: &Path,
+    timeout: Duration,
+) -> Result<bool, CliError> {
     let samples = sample_bodies(events)?;
     let jobs: Vec<(String, QueueKind)> = samples.iter().map(|(_, b)| (b.clone(), send::route_unchecked(b))).collect();
     // Tickets first, then the report on them: the report reads the ticket store notify keeps.
@@ -112,6 +147,10 @@ pub async fn run(local: &Local, events: &Path, mail_dir: &Path, timeout: Duratio
             finished = false;
         }
     }
+
+    let fired = fire_scheduled(local, invoker).await?;
+    println!("demo: waiting for the digest and the alerts to be delivered…");
+    finished &= drained(local, timeout).await?;
 
     let mails = mail::recorded(local.topology.local_endpoint()?).await?;
     println!("\nemails sent through the local SES: {}", mails.len());
@@ -185,7 +224,12 @@ pub async fn run(local: &Local, events: &Path, mail_dir: &Path, timeout: Duratio
     }
 
     let succeeded = reports.iter().filter(|r| text(r, "status") == "succeeded").count();
-    let ok = finished && !mails.is_empty() && stored > 0 && succeeded >= 1 && dead == EXPECTED_DEAD_LETTERS;
+    let ok = finished
+        && fired == SCHEDULED.len()
+        && !mails.is_empty()
+        && stored > 0
+        && succeeded >= 1
+        && dead == EXPECTED_DEAD_LETTERS;
     println!(
         "\ndemo: {} emails, {} notifications, {succeeded} report(s) succeeded, {dead} dead letter(s) (expected {EXPECTED_DEAD_LETTERS}): {}",
         mails.len(),

@@ -6,6 +6,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
+use crate::topology::Schedule;
+
 /// A parsed schedule expression.
 #[derive(Debug, Clone)]
 pub enum Expression {
@@ -72,6 +74,22 @@ impl Expression {
     }
 }
 
+/// The schedules `name` designates: the one of that name; else those of the function of that
+/// name; else those whose name contains it, ignoring case.
+pub fn find<'a>(schedules: &'a [Schedule], name: &str) -> Vec<&'a Schedule> {
+    let by = |f: &dyn Fn(&Schedule) -> bool| schedules.iter().filter(|s| f(s)).collect::<Vec<_>>();
+    let exact = by(&|s| s.name == name);
+    if !exact.is_empty() {
+        return exact;
+    }
+    let of_function = by(&|s| s.function == name);
+    if !of_function.is_empty() {
+        return of_function;
+    }
+    let lower = name.to_lowercase();
+    by(&|s| s.name.to_lowercase().contains(&lower))
+}
+
 /// The event EventBridge sends a schedule's target (unless the target has a constant input).
 pub fn scheduled_event(rule_arn: &str, region: &str, at: DateTime<Utc>, id: &str) -> Value {
     json!({
@@ -121,6 +139,29 @@ mod tests {
             assert_eq!(err.expression, bad);
             assert!(!err.reason.is_empty());
         }
+    }
+
+    #[test]
+    fn a_schedule_is_found_by_name_by_function_or_by_part_of_its_name() {
+        let schedule = |name: &str, function: &str| Schedule {
+            name: name.into(),
+            arn: format!("arn:aws:events:eu-west-1:1:rule/{name}"),
+            function: function.into(),
+            expression: "rate(1 day)".into(),
+            enabled: true,
+            input: None,
+        };
+        let all = [
+            schedule("deskbell-StatsFunctionDaily-A", "stats"),
+            schedule("deskbell-StatsFunctionWeekly-B", "stats"),
+            schedule("deskbell-CleanupFunctionDaily-C", "cleanup"),
+        ];
+        let names = |found: Vec<&Schedule>| found.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(find(&all, "cleanup")), vec!["deskbell-CleanupFunctionDaily-C"]);
+        assert_eq!(names(find(&all, "stats")).len(), 2, "ambiguous: the caller asks for one");
+        assert_eq!(names(find(&all, "statsfunctionweekly")), vec!["deskbell-StatsFunctionWeekly-B"]);
+        assert_eq!(names(find(&all, "deskbell-StatsFunctionDaily-A")), vec!["deskbell-StatsFunctionDaily-A"]);
+        assert!(find(&all, "report").is_empty());
     }
 
     #[test]

@@ -119,7 +119,22 @@ async fn deployed_template_is_the_production_topology() {
         let retention = attrs.attributes().unwrap()[&QueueAttributeName::MessageRetentionPeriod].clone();
         assert_eq!(retention, "1209600", "{dlq}: DLQ kept 14 days");
     }
-    // Schedules, if any function has them, are expressions the runner can play.
+    // Every function is deployed; the scheduled ones have the schedules of the template, each
+    // an expression the runner can play.
+    let deployed: Vec<&str> = topology.functions.keys().map(String::as_str).collect();
+    assert_eq!(deployed, vec!["cleanup", "health", "inbox", "notify", "push", "report", "stats"]);
+    let mut schedules: Vec<(&str, &str)> =
+        topology.schedules.iter().map(|s| (s.function.as_str(), s.expression.as_str())).collect();
+    schedules.sort();
+    assert_eq!(
+        schedules,
+        vec![
+            ("cleanup", "cron(15 3 * * ? *)"),
+            ("health", "rate(5 minutes)"),
+            ("stats", "cron(15 0 * * ? *)"),
+            ("stats", "cron(30 0 ? * MON *)"),
+        ]
+    );
     for s in &topology.schedules {
         assert!(s.expression.parse::<Expression>().is_ok(), "{}: {}", s.name, s.expression);
         assert!(topology.functions.contains_key(&s.function), "{} targets {}", s.name, s.function);
