@@ -416,8 +416,12 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
                     d.delayed.to_string(),
                     dead.to_string(),
                 ]);
-                values
-                    .push(serde_json::json!({"queue": m.queue_name, "function": m.function, "depth": d, "dlq": dead}));
+                values.push(serde_json::json!({
+                    "queue": m.queue_name,
+                    "function": m.function,
+                    "depth": {"visible": d.visible, "in_flight": d.in_flight, "delayed": d.delayed},
+                    "dlq": dead,
+                }));
             }
             if json {
                 output::json(&values);

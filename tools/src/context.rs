@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use aws_sdk_sqs::types::QueueAttributeName;
 use clap::ValueEnum;
 use deskbell_contract::JobType;
+pub use deskbell_jobs::QueueDepth;
+use deskbell_jobs::{QueueDepths, SqsQueueDepths};
 
 use crate::topology::{Mapping, Topology, TopologyError};
 
@@ -138,37 +139,9 @@ impl Local {
             .ok_or_else(|| CliError::Invalid(format!("the deployed stack has no output {key}")))
     }
 
-    /// Messages visible, in flight and delayed in the queue at `url`.
+    /// Messages visible, in flight and delayed in the queue at `url` (the health check's reader).
     pub async fn depth(&self, url: &str) -> Result<QueueDepth, CliError> {
-        let out = self
-            .sqs
-            .get_queue_attributes()
-            .queue_url(url)
-            .attribute_names(QueueAttributeName::All)
-            .send()
-            .await
-            .map_err(|e| CliError::aws(url, "get queue attributes", &e))?;
-        let attrs = out.attributes().cloned().unwrap_or_default();
-        let get = |k: QueueAttributeName| attrs.get(&k).and_then(|v| v.parse().ok()).unwrap_or(0);
-        Ok(QueueDepth {
-            visible: get(QueueAttributeName::ApproximateNumberOfMessages),
-            in_flight: get(QueueAttributeName::ApproximateNumberOfMessagesNotVisible),
-            delayed: get(QueueAttributeName::ApproximateNumberOfMessagesDelayed),
-        })
-    }
-}
-
-/// How many messages a queue holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct QueueDepth {
-    pub visible: u64,
-    pub in_flight: u64,
-    pub delayed: u64,
-}
-
-impl QueueDepth {
-    pub fn total(&self) -> u64 {
-        self.visible + self.in_flight + self.delayed
+        SqsQueueDepths::new(self.sqs.clone()).depth(url).await.map_err(|e| CliError::Invalid(e.to_string()))
     }
 }
 
