@@ -75,7 +75,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::from_fn(move |n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()))
+        Env::pairs(pairs)
     }
 
     const MINIMAL: &[(&str, &str)] = &[

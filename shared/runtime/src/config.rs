@@ -22,6 +22,11 @@ impl Env {
     pub fn process() -> Self {
         Env { lookup: |name| std::env::var(name).ok() }
     }
+
+    /// Variables from fixed pairs (tests): `Env::pairs(&[("DESKBELL_JOBS_TABLE", "jobs")])`.
+    pub fn pairs(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
+        Env::from_fn(move |n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()))
+    }
 }
 
 impl<F: Fn(&str) -> Option<String>> Env<F> {
@@ -73,7 +78,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::from_fn(move |n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()))
+        Env::pairs(pairs)
     }
 
     #[test]
