@@ -62,32 +62,29 @@ impl PushGateway {
     }
 }
 
-fn route_event(route: &str, connection_id: &str, token: Option<String>) -> ApiGatewayWebsocketProxyRequest {
+fn route_event(route: &str, connection_id: &str, query: HashMap<String, String>) -> ApiGatewayWebsocketProxyRequest {
     let mut e = ApiGatewayWebsocketProxyRequest::default();
     e.request_context.route_key = Some(route.into());
     e.request_context.connection_id = Some(connection_id.into());
     e.request_context.event_type = Some(route.trim_start_matches('$').to_uppercase());
-    if let Some(token) = token {
-        e.query_string_parameters = HashMap::from([("token".to_owned(), token)]).into();
-    }
+    e.query_string_parameters = query.into();
     e
 }
 
 /// One WebSocket client: `$connect`, relay posts to it until it leaves, `$disconnect`.
 async fn client<C: Connections>(stream: TcpStream, push: Arc<PushFunction<C>>, clients: Clients) {
-    let mut token = None;
+    // The connect request's query (`ticket=…`, or `token=…` locally), as API Gateway passes it.
+    let mut query = HashMap::new();
     // The error type is tungstenite's handshake callback's, not ours.
     #[allow(clippy::result_large_err)]
     let capture = |request: &Request, response: Response| {
-        token = request
-            .uri()
-            .query()
-            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=").map(str::to_owned)));
+        let pairs = request.uri().query().unwrap_or_default().split('&');
+        query = pairs.filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         Ok(response)
     };
     let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, capture).await else { return };
     let id = format!("local-{}=", ulid::Ulid::new());
-    let connected = push.route(&route_event("$connect", &id, token), Utc::now()).await;
+    let connected = push.route(&route_event("$connect", &id, query), Utc::now()).await;
     let (mut sink, mut incoming) = ws.split();
     if connected.status_code != 200 {
         let _ = sink.send(Message::Close(None)).await;
@@ -108,7 +105,7 @@ async fn client<C: Connections>(stream: TcpStream, push: Arc<PushFunction<C>>, c
         }
     }
     clients.lock().await.remove(&id);
-    push.route(&route_event("$disconnect", &id, None), Utc::now()).await;
+    push.route(&route_event("$disconnect", &id, HashMap::new()), Utc::now()).await;
 }
 
 /// `POST /@connections/{id}`: the body goes to that client, or 410 if it is gone.

@@ -1,6 +1,7 @@
-//! Real-time push through the local gateway: a WebSocket client connected with a development
-//! token receives the notification notify stores for its user, with the unread count, within
-//! a second of notify processing the SQS message; a connection that is gone is removed.
+//! Real-time push through the local gateway: a WebSocket client connected with a push ticket
+//! (as the inbox API issues them) receives the notification notify stores for its user, with
+//! the unread count, within a second of notify processing the SQS message; a connection that
+//! is gone is removed.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,7 +24,8 @@ async fn gateway(stack: &Stack) -> (PushGateway, DynamoConnections) {
     let config = PushFnConfig {
         connections_table: stack.connections_table.clone(),
         connection_ttl: chrono::Duration::hours(2),
-        dev_secret: Some(SECRET.to_vec()),
+        dev_secret: None,
+        ticket_secret: Some(SECRET.to_vec()),
     };
     let push = Arc::new(PushFunction::new(connections.clone(), config));
     (PushGateway::start(push, 0).await.unwrap(), connections)
@@ -51,8 +53,11 @@ async fn a_connected_client_receives_the_new_notification_within_a_second_of_pro
     let stack = Stack::new("push_ws").await;
     let (gw, connections) = gateway(&stack).await;
     let (body, user) = assigned(&stack, &format!("{}-1", stack.name));
-    let token = deskbell_devauth::sign(SECRET, &user, Utc::now().timestamp() + 600);
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("{}/?token={token}", gw.websocket_url())).await.unwrap();
+    // A push ticket, as the inbox API's socket-ticket route signs one for the signed-in user.
+    let expires = Utc::now().timestamp() + deskbell_devauth::TICKET_LIFE_SECS;
+    let ticket = deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, SECRET, &user, expires);
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("{}/?ticket={ticket}", gw.websocket_url())).await.unwrap();
     wait_for_connection(&connections, &user).await;
 
     let endpoint = gw.management_endpoint();

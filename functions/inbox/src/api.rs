@@ -13,11 +13,17 @@ use crate::user::user_of;
 pub struct InboxApi<S> {
     centre: Centre<S>,
     dev_secret: Option<Vec<u8>>,
+    ticket_secret: Option<Vec<u8>>,
 }
 
 impl<S: NotificationStore> InboxApi<S> {
     pub fn new(centre: Centre<S>, dev_secret: Option<Vec<u8>>) -> Self {
-        Self { centre, dev_secret }
+        Self { centre, dev_secret, ticket_secret: None }
+    }
+
+    /// Issues push tickets signed with `secret` (shared with the push function).
+    pub fn with_ticket_secret(self, secret: Option<Vec<u8>>) -> Self {
+        Self { ticket_secret: secret, ..self }
     }
 
     pub fn centre(&self) -> &Centre<S> {
@@ -77,6 +83,20 @@ impl<S: NotificationStore> InboxApi<S> {
             Route::Delete(id) => {
                 c.delete(user, &id, now).await?;
                 no_content()
+            }
+            Route::SocketTicket => {
+                let Some(secret) = &self.ticket_secret else {
+                    return Ok(problem(
+                        503,
+                        "push-unavailable",
+                        "Push unavailable",
+                        "no push ticket secret is configured",
+                        &[],
+                    ));
+                };
+                let expires_at = now.timestamp() + deskbell_devauth::TICKET_LIFE_SECS;
+                let ticket = deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, secret, user, expires_at);
+                json(200, &json!({ "ticket": ticket, "expires_in": deskbell_devauth::TICKET_LIFE_SECS }))
             }
         })
     }

@@ -9,6 +9,9 @@ pub struct InboxConfig {
     /// Local runs only: accept development tokens signed with this secret
     /// (`DESKBELL_DEV_JWT_SECRET`); never set by the deployed template.
     pub dev_secret: Option<Vec<u8>>,
+    /// The push tickets' secret (`DESKBELL_PUSH_TICKET_SECRET`), shared with push; without it
+    /// the socket-ticket route answers 503.
+    pub ticket_secret: Option<Vec<u8>>,
 }
 
 impl InboxConfig {
@@ -17,6 +20,7 @@ impl InboxConfig {
         Ok(Self {
             notifications_table: env.required("DESKBELL_NOTIFICATIONS_TABLE")?,
             dev_secret: Some(dev_secret.into_bytes()).filter(|s| !s.is_empty()),
+            ticket_secret: env.required(deskbell_devauth::TICKET_SECRET_VARIABLE).ok().map(String::into_bytes),
         })
     }
 }

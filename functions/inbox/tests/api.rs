@@ -196,3 +196,22 @@ async fn a_development_token_is_accepted_only_when_a_secret_is_configured() {
     let other = InboxApi::new(Centre::new(MemoryInbox::default()), Some(b"other".to_vec()));
     assert_eq!(other.handle(req, now()).await.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_signed_in_user_gets_a_push_ticket_for_themselves_that_expires_within_a_minute() {
+    let api = InboxApi::new(Centre::new(MemoryInbox::default()), None).with_ticket_secret(Some(b"tickets".to_vec()));
+    let answer = api.handle(request("POST", "/notifications/socket-ticket", "", Some(HELEN)), now()).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let ticket = body(&answer)["ticket"].as_str().unwrap().to_owned();
+    let audience = deskbell_devauth::TICKET_AUDIENCE;
+    let claims = deskbell_devauth::verify_for(audience, b"tickets", &ticket, now().timestamp()).unwrap();
+    assert_eq!(claims.sub, HELEN, "the ticket names the token's user, nobody else");
+    let late = now().timestamp() + deskbell_devauth::TICKET_LIFE_SECS;
+    assert!(deskbell_devauth::verify_for(audience, b"tickets", &ticket, late).is_err());
+
+    let anonymous = api.handle(request("POST", "/notifications/socket-ticket", "", None), now()).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let unconfigured = InboxApi::new(Centre::new(MemoryInbox::default()), None);
+    let answer = unconfigured.handle(request("POST", "/notifications/socket-ticket", "", Some(HELEN)), now()).await;
+    assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
+}

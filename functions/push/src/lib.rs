@@ -3,9 +3,10 @@
 //! `$disconnect` forgets it. notify finds the connections and posts new notifications to them
 //! (`deskbell_push::Pusher`).
 //!
-//! The user is the `sub` the WebSocket API's authorizer put in the request context; locally
-//! (only with `DESKBELL_DEV_JWT_SECRET` set) a development token in the `token` query
-//! parameter.
+//! The user is the `sub` of a push ticket in the `ticket` query parameter: the inbox HTTP API,
+//! whose JWT authorizer verified the user, issues it (`POST /notifications/socket-ticket`)
+//! signed with the secret both functions share (a WebSocket API takes no JWT authorizer).
+//! Locally (only with `DESKBELL_DEV_JWT_SECRET` set) a development token in `token` works too.
 
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use aws_lambda_events::encodings::Body;
@@ -21,6 +22,8 @@ pub struct PushFnConfig {
     /// How long a connection is kept without a disconnect (API Gateway closes any after 2 h).
     pub connection_ttl: Duration,
     pub dev_secret: Option<Vec<u8>>,
+    /// The push tickets' secret (`DESKBELL_PUSH_TICKET_SECRET`), shared with inbox.
+    pub ticket_secret: Option<Vec<u8>>,
 }
 
 impl PushFnConfig {
@@ -30,6 +33,7 @@ impl PushFnConfig {
             connections_table: env.required("DESKBELL_CONNECTIONS_TABLE")?,
             connection_ttl: Duration::seconds(env.parsed_or("DESKBELL_CONNECTION_TTL_SECS", 7200)?),
             dev_secret: Some(dev_secret.into_bytes()).filter(|s| !s.is_empty()),
+            ticket_secret: env.required(deskbell_devauth::TICKET_SECRET_VARIABLE).ok().map(String::into_bytes),
         })
     }
 }
@@ -47,16 +51,22 @@ fn answer(status: i64, text: &str) -> ApiGatewayProxyResponse {
     r
 }
 
-/// The user of a WebSocket request: the authorizer's `sub` (or principal), else a verified
-/// development token when a development secret is configured.
-pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, dev_secret: Option<&[u8]>, now: i64) -> Option<String> {
+/// The user of a WebSocket request: the authorizer's `sub` (or principal) if one ran; else the
+/// `sub` of a valid push ticket; else, when a development secret is configured, of a
+/// development token.
+pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushFnConfig, now: i64) -> Option<String> {
     let fields = &event.request_context.authorizer.fields;
     let claimed = ["sub", "principalId"].iter().find_map(|k| fields.get(*k).and_then(|v| v.as_str()));
     if let Some(sub) = claimed.filter(|s| !s.is_empty()) {
         return Some(sub.to_owned());
     }
-    let token = event.query_string_parameters.first("token")?;
-    deskbell_devauth::verify(dev_secret?, token, now).ok().map(|c| c.sub).filter(|s| !s.is_empty())
+    let query = &event.query_string_parameters;
+    let verified = |audience, secret: Option<&Vec<u8>>, parameter| {
+        let token = query.first(parameter)?;
+        deskbell_devauth::verify_for(audience, secret?, token, now).ok().map(|c| c.sub).filter(|s| !s.is_empty())
+    };
+    verified(deskbell_devauth::TICKET_AUDIENCE, config.ticket_secret.as_ref(), "ticket")
+        .or_else(|| verified(deskbell_devauth::DEV_ISSUER, config.dev_secret.as_ref(), "token"))
 }
 
 impl<C: Connections> PushFunction<C> {
@@ -84,7 +94,7 @@ impl<C: Connections> PushFunction<C> {
         };
         let result = match context.route_key.as_deref() {
             Some("$connect") => {
-                let Some(user) = user_of(event, self.config.dev_secret.as_deref(), now.timestamp()) else {
+                let Some(user) = user_of(event, &self.config, now.timestamp()) else {
                     return answer(401, "no authenticated user");
                 };
                 self.connections.add(&user, connection, now + self.config.connection_ttl).await
@@ -113,17 +123,43 @@ mod tests {
             connections_table: "c".into(),
             connection_ttl: Duration::hours(2),
             dev_secret: dev.map(<[u8]>::to_vec),
+            ticket_secret: Some(b"tickets".to_vec()),
         }
     }
 
     fn event(route: &str, connection: &str, token: Option<&str>) -> ApiGatewayWebsocketProxyRequest {
+        event_with(route, connection, token.map(|t| ("token", t)))
+    }
+
+    fn event_with(route: &str, connection: &str, query: Option<(&str, &str)>) -> ApiGatewayWebsocketProxyRequest {
         let mut e = ApiGatewayWebsocketProxyRequest::default();
         e.request_context.route_key = Some(route.into());
         e.request_context.connection_id = Some(connection.into());
-        if let Some(t) = token {
-            e.query_string_parameters = std::collections::HashMap::from([("token".to_owned(), t.to_owned())]).into();
+        if let Some((name, value)) = query {
+            e.query_string_parameters = std::collections::HashMap::from([(name.to_owned(), value.to_owned())]).into();
         }
         e
+    }
+
+    #[tokio::test]
+    async fn connect_with_a_push_ticket_records_its_user_and_an_expired_or_foreign_one_is_refused() {
+        let now = Utc::now();
+        let f = PushFunction::new(MemoryConnections::default(), config(None));
+        let ticket =
+            deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, b"tickets", "u-1", now.timestamp() + 60);
+        assert_eq!(f.route(&event_with("$connect", "c-1", Some(("ticket", &ticket))), now).await.status_code, 200);
+        assert_eq!(f.connections().of_user("u-1", now).await.unwrap(), ["c-1"]);
+        let late = now + Duration::seconds(61);
+        assert_eq!(f.route(&event_with("$connect", "c-2", Some(("ticket", &ticket))), late).await.status_code, 401);
+        let forged =
+            deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, b"guess", "u-2", now.timestamp() + 60);
+        assert_eq!(f.route(&event_with("$connect", "c-3", Some(("ticket", &forged))), now).await.status_code, 401);
+        let dev_as_ticket = deskbell_devauth::sign(b"tickets", "u-2", now.timestamp() + 60);
+        assert_eq!(
+            f.route(&event_with("$connect", "c-4", Some(("ticket", &dev_as_ticket))), now).await.status_code,
+            401
+        );
+        assert!(f.connections().of_user("u-2", now).await.unwrap().is_empty());
     }
 
     #[tokio::test]

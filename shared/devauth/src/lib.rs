@@ -1,9 +1,14 @@
-//! Development tokens for the local stack, and nothing else.
+//! Small HS256 tokens of our own, for two uses kept apart by their audience:
 //!
-//! In AWS the HTTP API's JWT authorizer verifies tokens and hands the function the claims.
-//! Locally there is no authorizer: when (and only when) `DESKBELL_DEV_JWT_SECRET` is set, the
-//! inbox function and the local push gateway accept HS256 tokens signed with that secret
-//! (`deskbell-dev-token --user ID` prints one). The deployed template never sets it.
+//! - development tokens for the local stack (audience `deskbell-dev`). In AWS the HTTP API's
+//!   JWT authorizer verifies the helpdesk's tokens and hands the function the claims. Locally
+//!   there is no authorizer: when (and only when) `DESKBELL_DEV_JWT_SECRET` is set, the inbox
+//!   function and the local push gateway accept tokens signed with that secret
+//!   (`deskbell-dev-token --user ID` prints one). The deployed template never sets it.
+//! - push tickets (audience `deskbell-push`): a WebSocket API takes no JWT authorizer, so a
+//!   client signed in to the HTTP API asks it for a ticket (`POST /notifications/socket-ticket`,
+//!   valid [`TICKET_LIFE_SECS`]) and connects with `?ticket=`; the push function verifies it
+//!   with the secret both share (`DESKBELL_PUSH_TICKET_SECRET`).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -15,6 +20,12 @@ use sha2::Sha256;
 pub const SECRET_VARIABLE: &str = "DESKBELL_DEV_JWT_SECRET";
 /// The issuer and audience of development tokens.
 pub const DEV_ISSUER: &str = "deskbell-dev";
+/// The issuer and audience of push tickets.
+pub const TICKET_AUDIENCE: &str = "deskbell-push";
+/// The variable holding the push tickets' secret (inbox signs, push verifies).
+pub const TICKET_SECRET_VARIABLE: &str = "DESKBELL_PUSH_TICKET_SECRET";
+/// How long a push ticket lets its holder open a connection.
+pub const TICKET_LIFE_SECS: i64 = 60;
 
 /// The claims of a development token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +48,7 @@ pub enum TokenError {
     Signature,
     #[error("token expired")]
     Expired,
-    #[error("token is not for deskbell-dev")]
+    #[error("token is not for this audience")]
     Audience,
 }
 
@@ -46,10 +57,20 @@ fn mac(secret: &[u8]) -> Hmac<Sha256> {
     <Hmac<Sha256> as KeyInit>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
 }
 
-/// A token for `sub`, valid until `exp` (seconds since the epoch), signed with `secret`.
+/// A development token for `sub`, valid until `exp` (seconds since the epoch).
 pub fn sign(secret: &[u8], sub: &str, exp: i64) -> String {
+    sign_for(DEV_ISSUER, secret, sub, exp)
+}
+
+/// The claims of a development token if `secret` signed it and it has not expired at `now`.
+pub fn verify(secret: &[u8], token: &str, now: i64) -> Result<Claims, TokenError> {
+    verify_for(DEV_ISSUER, secret, token, now)
+}
+
+/// A token of `audience` for `sub`, valid until `exp` (seconds since the epoch).
+pub fn sign_for(audience: &str, secret: &[u8], sub: &str, exp: i64) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let claims = Claims { sub: sub.to_owned(), iss: DEV_ISSUER.into(), aud: DEV_ISSUER.into(), exp };
+    let claims = Claims { sub: sub.to_owned(), iss: audience.into(), aud: audience.into(), exp };
     let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
     let signing_input = format!("{header}.{payload}");
     let mut m = mac(secret);
@@ -57,8 +78,8 @@ pub fn sign(secret: &[u8], sub: &str, exp: i64) -> String {
     format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()))
 }
 
-/// The claims of `token` if `secret` signed it and it has not expired at `now` (seconds).
-pub fn verify(secret: &[u8], token: &str, now: i64) -> Result<Claims, TokenError> {
+/// The claims of a token of `audience` if `secret` signed it and it has not expired at `now`.
+pub fn verify_for(audience: &str, secret: &[u8], token: &str, now: i64) -> Result<Claims, TokenError> {
     let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
     else {
@@ -73,7 +94,7 @@ pub fn verify(secret: &[u8], token: &str, now: i64) -> Result<Claims, TokenError
     m.update(&token.as_bytes()[..token.len() - signature.len() - 1]);
     m.verify_slice(&decode(signature)?).map_err(|_| TokenError::Signature)?;
     let claims: Claims = serde_json::from_slice(&decode(payload)?).map_err(|_| TokenError::Malformed)?;
-    if claims.aud != DEV_ISSUER || claims.iss != DEV_ISSUER {
+    if claims.aud != audience || claims.iss != audience {
         return Err(TokenError::Audience);
     }
     if claims.exp <= now {
@@ -105,5 +126,14 @@ mod tests {
         let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#), parts[1]);
         assert_eq!(verify(b"s3cret", &none, 0), Err(TokenError::Algorithm));
         assert_eq!(verify(b"s3cret", "a.b", 0), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn a_development_token_is_no_push_ticket_and_a_ticket_no_development_token() {
+        let ticket = sign_for(TICKET_AUDIENCE, b"s3cret", "u-alice", 1000);
+        assert_eq!(verify_for(TICKET_AUDIENCE, b"s3cret", &ticket, 999).unwrap().sub, "u-alice");
+        assert_eq!(verify(b"s3cret", &ticket, 0), Err(TokenError::Audience));
+        let dev = sign(b"s3cret", "u-alice", 1000);
+        assert_eq!(verify_for(TICKET_AUDIENCE, b"s3cret", &dev, 0), Err(TokenError::Audience));
     }
 }
