@@ -200,7 +200,7 @@ async fn a_development_token_is_accepted_only_when_a_secret_is_configured() {
 #[tokio::test]
 async fn a_signed_in_user_gets_a_push_ticket_for_themselves_that_expires_within_a_minute() {
     let api = InboxApi::new(Centre::new(MemoryInbox::default()), None).with_ticket_secret(Some(b"tickets".to_vec()));
-    let answer = api.handle(request("POST", "/notifications/socket-ticket", "", Some(HELEN)), now()).await;
+    let answer = api.handle(sample("socket-ticket.json"), now()).await;
     assert_eq!(answer.status(), StatusCode::OK);
     let ticket = body(&answer)["ticket"].as_str().unwrap().to_owned();
     let audience = deskbell_devauth::TICKET_AUDIENCE;
