@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName, SendMessageBatchRequestEntry};
 use deskbell_notify::NotifyConfig;
@@ -235,20 +235,7 @@ impl Stack {
                 .send()
                 .await
                 .unwrap();
-            for m in out.messages() {
-                let mut r = SqsMessage::default();
-                r.message_id = m.message_id().map(str::to_owned);
-                r.receipt_handle = m.receipt_handle().map(str::to_owned);
-                r.body = m.body().map(str::to_owned);
-                r.md5_of_body = m.md5_of_body().map(str::to_owned);
-                r.event_source = Some("aws:sqs".into());
-                r.event_source_arn = Some(queue_arn.to_owned());
-                r.aws_region = Some("eu-west-1".into());
-                if let Some(attributes) = m.attributes() {
-                    r.attributes = attributes.iter().map(|(k, v)| (k.as_str().to_owned(), v.clone())).collect();
-                }
-                records.push(r);
-            }
+            records.extend(out.messages().iter().map(|m| deskbell_jobs::lambda_record(m, queue_arn, "eu-west-1")));
         }
         let mut event = SqsEvent::default();
         event.records = records;

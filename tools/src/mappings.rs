@@ -37,23 +37,7 @@ pub struct PollError {
 
 /// The `SqsEvent` Lambda builds from received messages.
 pub fn sqs_event(mapping: &Mapping, region: &str, messages: &[Message]) -> SqsEvent {
-    let records = messages
-        .iter()
-        .map(|m| {
-            let mut r = SqsMessage::default();
-            r.message_id = m.message_id().map(str::to_owned);
-            r.receipt_handle = m.receipt_handle().map(str::to_owned);
-            r.body = m.body().map(str::to_owned);
-            r.md5_of_body = m.md5_of_body().map(str::to_owned);
-            r.event_source = Some("aws:sqs".into());
-            r.event_source_arn = Some(mapping.queue_arn.clone());
-            r.aws_region = Some(region.to_owned());
-            if let Some(attributes) = m.attributes() {
-                r.attributes = attributes.iter().map(|(k, v)| (k.as_str().to_owned(), v.clone())).collect();
-            }
-            r
-        })
-        .collect();
+    let records = messages.iter().map(|m| deskbell_jobs::lambda_record(m, &mapping.queue_arn, region)).collect();
     let mut event = SqsEvent::default();
     event.records = records;
     event

@@ -24,10 +24,12 @@ mod depth;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 mod publish;
+mod record;
 mod visibility;
 
 pub use backoff::RetryPolicy;
 pub use batch::{BatchProcessor, JobContext, JobHandler};
 pub use depth::{DepthError, MemoryQueueDepths, QueueDepth, QueueDepths, SqsQueueDepths};
 pub use publish::{JobQueue, MemoryJobQueue, PublishError, SqsJobQueue};
+pub use record::lambda_record;
 pub use visibility::{MemoryVisibility, SqsVisibility, Visibility, VisibilityError, queue_name};
