@@ -59,12 +59,12 @@ impl Stack {
 
         let jobs_table = format!("{name}-jobs");
         let notifications_table = format!("{name}-notifications");
-        create_table(&dynamodb, &jobs_table, "pk", "sk").await;
-        create_notifications_table(&dynamodb, &notifications_table).await;
+        create_table(&dynamodb, &jobs_table, &JOBS).await;
+        create_table(&dynamodb, &notifications_table, &NOTIFICATIONS).await;
         let connections_table = format!("{name}-connections");
-        create_connections_table(&dynamodb, &connections_table).await;
+        create_table(&dynamodb, &connections_table, &CONNECTIONS).await;
         let tickets_table = format!("{name}-tickets");
-        create_tickets_table(&dynamodb, &tickets_table).await;
+        create_table(&dynamodb, &tickets_table, &TICKETS).await;
 
         let dlq_url = create_queue(&sqs, &format!("{name}-notifications-dlq"), None).await;
         let dlq_arn = queue_arn_of(&sqs, &dlq_url).await;
@@ -299,123 +299,80 @@ impl Stack {
     }
 }
 
-async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, hash: &str, range: &str) {
-    let attr = |n: &str| {
-        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
-    };
-    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
-    let result = client
-        .create_table()
-        .table_name(name)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(attr(hash))
-        .attribute_definitions(attr(range))
-        .key_schema(key(hash, KeyType::Hash))
-        .key_schema(key(range, KeyType::Range))
-        .send()
-        .await;
-    if let Err(e) = result {
-        let exists = e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception());
-        assert!(exists, "create table {name}: {e:?}");
-    }
+/// A table as the template declares it: string keys, and global secondary indexes
+/// `(name, hash, range)` projecting everything.
+struct TableSpec {
+    hash: &'static str,
+    range: Option<&'static str>,
+    indexes: &'static [(&'static str, &'static str, Option<&'static str>)],
 }
 
+/// The jobs table: `pk` + `sk` (see deskbell_records).
+const JOBS: TableSpec = TableSpec { hash: "pk", range: Some("sk"), indexes: &[] };
 /// The notifications table: key `user_id` + `id`, sparse index `unread` on `user_id` +
 /// `unread_id` (see deskbell_inbox).
-async fn create_notifications_table(client: &aws_sdk_dynamodb::Client, name: &str) {
-    use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, Projection, ProjectionType};
-    let attr = |n: &str| {
-        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
-    };
-    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
-    let unread = GlobalSecondaryIndex::builder()
-        .index_name(deskbell_inbox::UNREAD_INDEX)
-        .key_schema(key("user_id", KeyType::Hash))
-        .key_schema(key(deskbell_inbox::UNREAD_ATTRIBUTE, KeyType::Range))
-        .projection(Projection::builder().projection_type(ProjectionType::All).build())
-        .build()
-        .unwrap();
-    let result = client
-        .create_table()
-        .table_name(name)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(attr("user_id"))
-        .attribute_definitions(attr("id"))
-        .attribute_definitions(attr(deskbell_inbox::UNREAD_ATTRIBUTE))
-        .key_schema(key("user_id", KeyType::Hash))
-        .key_schema(key("id", KeyType::Range))
-        .global_secondary_indexes(unread)
-        .send()
-        .await;
-    if let Err(e) = result {
-        let exists = e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception());
-        assert!(exists, "create table {name}: {e:?}");
-    }
-}
-
+const NOTIFICATIONS: TableSpec = TableSpec {
+    hash: "user_id",
+    range: Some("id"),
+    indexes: &[(deskbell_inbox::UNREAD_INDEX, "user_id", Some(deskbell_inbox::UNREAD_ATTRIBUTE))],
+};
 /// The connections table: key `connection_id`, index `by_user` on `user_id` + `connection_id`.
-async fn create_connections_table(client: &aws_sdk_dynamodb::Client, name: &str) {
-    use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, Projection, ProjectionType};
-    let attr = |n: &str| {
-        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
-    };
-    let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
-    let by_user = GlobalSecondaryIndex::builder()
-        .index_name(deskbell_push::BY_USER)
-        .key_schema(key("user_id", KeyType::Hash))
-        .key_schema(key("connection_id", KeyType::Range))
-        .projection(Projection::builder().projection_type(ProjectionType::All).build())
-        .build()
-        .unwrap();
-    let result = client
-        .create_table()
-        .table_name(name)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(attr("connection_id"))
-        .attribute_definitions(attr("user_id"))
-        .key_schema(key("connection_id", KeyType::Hash))
-        .global_secondary_indexes(by_user)
-        .send()
-        .await;
-    if let Err(e) = result {
-        let exists = e.as_service_error().is_some_and(|e| e.is_resource_in_use_exception());
-        assert!(exists, "create table {name}: {e:?}");
-    }
-}
-
+const CONNECTIONS: TableSpec = TableSpec {
+    hash: "connection_id",
+    range: None,
+    indexes: &[(deskbell_push::BY_USER, "user_id", Some("connection_id"))],
+};
 /// The ticket store: key `id`, indexes `by_created`, `by_company`, `by_activity` and
 /// `by_backlog` (see deskbell_tickets).
-async fn create_tickets_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+const TICKETS: TableSpec = TableSpec {
+    hash: "id",
+    range: None,
+    indexes: &[
+        (deskbell_tickets::BY_CREATED, "created_month", Some("created_key")),
+        (deskbell_tickets::BY_COMPANY, "company_id", Some("created_key")),
+        (deskbell_tickets::BY_ACTIVITY, "activity_day", Some("activity_key")),
+        (deskbell_tickets::BY_BACKLOG, "backlog", Some("created_key")),
+    ],
+};
+
+/// Creates table `name` as `spec` says, on demand; an existing one is left as it is.
+async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str, spec: &TableSpec) {
     use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, Projection, ProjectionType};
-    let attr = |n: &str| {
-        AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build().unwrap()
-    };
     let key = |n: &str, t: KeyType| KeySchemaElement::builder().attribute_name(n).key_type(t).build().unwrap();
-    let index = |index: &str, hash: &str, range: &str| {
-        GlobalSecondaryIndex::builder()
-            .index_name(index)
-            .key_schema(key(hash, KeyType::Hash))
-            .key_schema(key(range, KeyType::Range))
-            .projection(Projection::builder().projection_type(ProjectionType::All).build())
-            .build()
-            .unwrap()
+    let keys = |hash: &str, range: Option<&str>| {
+        std::iter::once(key(hash, KeyType::Hash)).chain(range.map(|r| key(r, KeyType::Range))).collect::<Vec<_>>()
     };
+    let mut attributes: Vec<&str> = std::iter::once(spec.hash).chain(spec.range).collect();
+    for (_, hash, range) in spec.indexes {
+        attributes.extend(std::iter::once(*hash).chain(*range));
+    }
+    attributes.sort();
+    attributes.dedup();
+    let definitions = attributes
+        .iter()
+        .map(|n| {
+            AttributeDefinition::builder().attribute_name(*n).attribute_type(ScalarAttributeType::S).build().unwrap()
+        })
+        .collect();
+    let indexes: Vec<GlobalSecondaryIndex> = spec
+        .indexes
+        .iter()
+        .map(|(index, hash, range)| {
+            GlobalSecondaryIndex::builder()
+                .index_name(*index)
+                .set_key_schema(Some(keys(hash, *range)))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .unwrap()
+        })
+        .collect();
     let result = client
         .create_table()
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(attr("id"))
-        .attribute_definitions(attr("created_month"))
-        .attribute_definitions(attr("created_key"))
-        .attribute_definitions(attr("company_id"))
-        .attribute_definitions(attr("activity_day"))
-        .attribute_definitions(attr("activity_key"))
-        .attribute_definitions(attr("backlog"))
-        .key_schema(key("id", KeyType::Hash))
-        .global_secondary_indexes(index(deskbell_tickets::BY_CREATED, "created_month", "created_key"))
-        .global_secondary_indexes(index(deskbell_tickets::BY_COMPANY, "company_id", "created_key"))
-        .global_secondary_indexes(index(deskbell_tickets::BY_ACTIVITY, "activity_day", "activity_key"))
-        .global_secondary_indexes(index(deskbell_tickets::BY_BACKLOG, "backlog", "created_key"))
+        .set_attribute_definitions(Some(definitions))
+        .set_key_schema(Some(keys(spec.hash, spec.range)))
+        .set_global_secondary_indexes((!indexes.is_empty()).then_some(indexes))
         .send()
         .await;
     if let Err(e) = result {
