@@ -178,14 +178,7 @@ impl NotificationStore for DynamoInbox {
         let mut start = None;
         loop {
             let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(UNREAD_INDEX)
-                .key_condition_expression("user_id = :u")
-                .filter_expression(LIVE)
-                .expression_attribute_values(":u", s(user_id))
-                .expression_attribute_values(":now", n(now.timestamp()))
+                .unread_query(user_id, now)
                 .select(Select::Count)
                 .set_exclusive_start_key(start)
                 .send()
@@ -259,21 +252,31 @@ impl DynamoInbox {
         }
     }
 
+    /// A query of the user's live unread notifications on the sparse index (count and read-all
+    /// page through it).
+    fn unread_query(
+        &self,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(&self.table)
+            .index_name(UNREAD_INDEX)
+            .key_condition_expression("user_id = :u")
+            .filter_expression(LIVE)
+            .expression_attribute_values(":u", s(user_id))
+            .expression_attribute_values(":now", n(now.timestamp()))
+    }
+
     /// The ids of the user's live unread notifications, from the sparse index.
     async fn unread_ids(&self, user_id: &str, now: DateTime<Utc>) -> Result<Vec<String>, InboxError> {
         let mut ids = Vec::new();
         let mut start = None;
         loop {
             let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(UNREAD_INDEX)
-                .key_condition_expression("user_id = :u")
-                .filter_expression(LIVE)
+                .unread_query(user_id, now)
                 .projection_expression("id")
-                .expression_attribute_values(":u", s(user_id))
-                .expression_attribute_values(":now", n(now.timestamp()))
                 .set_exclusive_start_key(start)
                 .send()
                 .await
