@@ -68,10 +68,6 @@ impl CleanupConfig {
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::pairs(pairs)
-    }
-
     const MINIMAL: &[(&str, &str)] = &[
         ("DESKBELL_JOBS_TABLE", "jobs"),
         ("DESKBELL_NOTIFICATIONS_TABLE", "notifications"),
@@ -80,7 +76,7 @@ mod tests {
 
     #[test]
     fn minimal_environment_gets_the_default_policy() {
-        let c = CleanupConfig::from_env(&env(MINIMAL)).unwrap();
+        let c = CleanupConfig::from_env(&Env::pairs(MINIMAL)).unwrap();
         assert_eq!(c.settings.policy, Policy::default());
         assert_eq!(c.settings.page_size, 1000);
         assert_eq!(c.margin, Duration::from_secs(20));
@@ -89,7 +85,7 @@ mod tests {
 
     #[test]
     fn missing_bucket_is_named() {
-        let err = CleanupConfig::from_env(&env(&MINIMAL[..2])).unwrap_err();
+        let err = CleanupConfig::from_env(&Env::pairs(&MINIMAL[..2])).unwrap_err();
         assert_eq!(err.to_string(), "missing environment variable DESKBELL_REPORTS_BUCKET");
     }
 
@@ -101,7 +97,7 @@ mod tests {
             ("DESKBELL_REPORTS_BUCKET", "reports"),
             ("DESKBELL_REPORT_RETENTION_DAYS", "0"),
         ];
-        let err = CleanupConfig::from_env(&env(vars)).unwrap_err().to_string();
+        let err = CleanupConfig::from_env(&Env::pairs(vars)).unwrap_err().to_string();
         assert!(err.starts_with("environment variable DESKBELL_REPORT_RETENTION_DAYS=\"0\" is invalid"), "{err}");
     }
 }

@@ -74,10 +74,6 @@ fn urls<F: Fn(&str) -> Option<String>>(env: &Env<F>, name: &str) -> Result<Vec<S
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::pairs(pairs)
-    }
-
     const MINIMAL: &[(&str, &str)] = &[
         ("DESKBELL_JOBS_TABLE", "jobs"),
         ("DESKBELL_NOTIFICATIONS_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/deskbell-notifications"),
@@ -91,7 +87,7 @@ mod tests {
 
     #[test]
     fn minimal_environment_gets_the_issue_thresholds() {
-        let c = HealthConfig::from_env(&env(MINIMAL)).unwrap();
+        let c = HealthConfig::from_env(&Env::pairs(MINIMAL)).unwrap();
         assert_eq!(c.watched.queues.len(), 2);
         assert_eq!(c.watched.dlqs.len(), 1);
         assert_eq!(c.thresholds, Thresholds::default());
@@ -101,7 +97,7 @@ mod tests {
     #[test]
     fn a_rate_above_one_is_refused_by_name() {
         let vars: &'static [(&str, &str)] = [MINIMAL, &[("DESKBELL_HEALTH_MAX_FAILURE_RATE", "5")]].concat().leak();
-        let err = HealthConfig::from_env(&env(vars)).unwrap_err();
+        let err = HealthConfig::from_env(&Env::pairs(vars)).unwrap_err();
         assert!(err.to_string().contains("DESKBELL_HEALTH_MAX_FAILURE_RATE"), "{err}");
     }
 }

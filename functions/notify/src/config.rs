@@ -110,10 +110,6 @@ fn report_link_ttl<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<std::t
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::pairs(pairs)
-    }
-
     const MINIMAL: &[(&str, &str)] = &[
         ("DESKBELL_SENDER", "Helpdesk <no-reply@example.com>"),
         ("DESKBELL_APP_URL", "https://help.example.com/"),
@@ -128,7 +124,7 @@ mod tests {
 
     #[test]
     fn minimal_environment_gets_safe_defaults() {
-        let c = NotifyConfig::from_env(&env(MINIMAL)).unwrap();
+        let c = NotifyConfig::from_env(&Env::pairs(MINIMAL)).unwrap();
         assert_eq!(c.settings.site.app_url, "https://help.example.com");
         assert_eq!(c.concurrency, 10);
         assert_eq!(c.settings.notification_ttl, Duration::days(180));
@@ -141,7 +137,7 @@ mod tests {
     fn reports_bucket_and_link_life_are_read() {
         let vars =
             minimal_and(&[("DESKBELL_REPORTS_BUCKET", "acme-reports"), ("DESKBELL_REPORT_LINK_TTL_SECS", "900")]);
-        let c = NotifyConfig::from_env(&env(vars)).unwrap();
+        let c = NotifyConfig::from_env(&Env::pairs(vars)).unwrap();
         assert_eq!(c.reports_bucket.as_deref(), Some("acme-reports"));
         assert_eq!(c.settings.report_link_ttl, std::time::Duration::from_secs(900));
     }
@@ -149,32 +145,35 @@ mod tests {
     #[test]
     fn link_life_outside_one_second_to_seven_days_is_refused_by_name() {
         for ttl in ["0", "604801", "-5", "an hour"] {
-            let err = NotifyConfig::from_env(&env(minimal_and(&[("DESKBELL_REPORT_LINK_TTL_SECS", ttl)]))).unwrap_err();
+            let err = NotifyConfig::from_env(&Env::pairs(minimal_and(&[("DESKBELL_REPORT_LINK_TTL_SECS", ttl)])))
+                .unwrap_err();
             assert!(err.to_string().contains("DESKBELL_REPORT_LINK_TTL_SECS"), "{err}");
         }
-        assert!(NotifyConfig::from_env(&env(minimal_and(&[("DESKBELL_REPORT_LINK_TTL_SECS", "604800")]))).is_ok());
+        assert!(
+            NotifyConfig::from_env(&Env::pairs(minimal_and(&[("DESKBELL_REPORT_LINK_TTL_SECS", "604800")]))).is_ok()
+        );
     }
 
     #[test]
     fn push_needs_both_its_variables() {
-        assert_eq!(NotifyConfig::from_env(&env(MINIMAL)).unwrap().push, None);
+        assert_eq!(NotifyConfig::from_env(&Env::pairs(MINIMAL)).unwrap().push, None);
         let both =
             minimal_and(&[("DESKBELL_CONNECTIONS_TABLE", "c"), ("DESKBELL_PUSH_ENDPOINT", "http://127.0.0.1:9001/")]);
-        let push = NotifyConfig::from_env(&env(both)).unwrap().push.unwrap();
+        let push = NotifyConfig::from_env(&Env::pairs(both)).unwrap().push.unwrap();
         assert_eq!((push.connections_table.as_str(), push.endpoint.as_str()), ("c", "http://127.0.0.1:9001"));
-        let err = NotifyConfig::from_env(&env(minimal_and(&[("DESKBELL_CONNECTIONS_TABLE", "c")]))).unwrap_err();
+        let err = NotifyConfig::from_env(&Env::pairs(minimal_and(&[("DESKBELL_CONNECTIONS_TABLE", "c")]))).unwrap_err();
         assert!(err.to_string().contains("DESKBELL_PUSH_ENDPOINT"), "{err}");
     }
 
     #[test]
     fn first_missing_variable_is_named() {
-        let err = NotifyConfig::from_env(&env(&MINIMAL[..3])).unwrap_err();
+        let err = NotifyConfig::from_env(&Env::pairs(&MINIMAL[..3])).unwrap_err();
         assert_eq!(err.to_string(), "missing environment variable DESKBELL_NOTIFICATIONS_TABLE");
     }
 
     #[test]
     fn sender_with_a_line_break_is_refused() {
-        let err = NotifyConfig::from_env(&env(&[("DESKBELL_SENDER", "a@b.io\r\nBcc: x@y.io")])).unwrap_err();
+        let err = NotifyConfig::from_env(&Env::pairs(&[("DESKBELL_SENDER", "a@b.io\r\nBcc: x@y.io")])).unwrap_err();
         assert!(err.to_string().contains("DESKBELL_SENDER"), "{err}");
     }
 }

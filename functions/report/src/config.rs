@@ -56,10 +56,6 @@ impl ReportConfig {
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::pairs(pairs)
-    }
-
     const MINIMAL: &[(&str, &str)] = &[
         ("DESKBELL_JOBS_TABLE", "jobs"),
         ("DESKBELL_TICKETS_TABLE", "tickets"),
@@ -69,14 +65,14 @@ mod tests {
 
     #[test]
     fn minimal_environment_gets_safe_defaults() {
-        let c = ReportConfig::from_env(&env(MINIMAL)).unwrap();
+        let c = ReportConfig::from_env(&Env::pairs(MINIMAL)).unwrap();
         assert_eq!(c.settings.part_size, 8 * 1024 * 1024);
         assert_eq!(c.settings.lease, Duration::minutes(15));
     }
 
     #[test]
     fn missing_bucket_is_named() {
-        let err = ReportConfig::from_env(&env(&MINIMAL[..2])).unwrap_err();
+        let err = ReportConfig::from_env(&Env::pairs(&MINIMAL[..2])).unwrap_err();
         assert_eq!(err.to_string(), "missing environment variable DESKBELL_REPORTS_BUCKET");
     }
 }

@@ -41,15 +41,11 @@ pub fn admins<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Vec<User>, 
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::pairs(pairs)
-    }
-
     const ADMINS: &str = r#"[{"id":"u1","email":"ada@example.com","name":"Ada","locale":"fr","role":"admin"}]"#;
 
     #[test]
     fn admins_are_read_as_users() {
-        let c = StatsConfig::from_env(&env(&[
+        let c = StatsConfig::from_env(&Env::pairs(&[
             ("DESKBELL_TICKETS_TABLE", "tickets"),
             ("DESKBELL_REPORTS_BUCKET", "reports"),
             ("DESKBELL_NOTIFICATIONS_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/deskbell-notifications"),
@@ -68,7 +64,7 @@ mod tests {
             ("{}", "recipients"),
         ] {
             let vars: &'static [(&'static str, &'static str)] = vec![("DESKBELL_ADMINS", json)].leak();
-            let err = admins(&env(vars)).unwrap_err().to_string();
+            let err = admins(&Env::pairs(vars)).unwrap_err().to_string();
             assert!(err.contains("DESKBELL_ADMINS") && err.contains(field), "{err}");
         }
     }

@@ -77,27 +77,23 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> Env<impl Fn(&str) -> Option<String>> {
-        Env::pairs(pairs)
-    }
-
     #[test]
     fn missing_variable_is_named() {
-        let err = env(&[]).required("DESKBELL_SENDER").unwrap_err();
+        let err = Env::pairs(&[]).required("DESKBELL_SENDER").unwrap_err();
         assert_eq!(err.to_string(), "missing environment variable DESKBELL_SENDER");
-        assert!(env(&[("DESKBELL_SENDER", "  ")]).required("DESKBELL_SENDER").is_err());
+        assert!(Env::pairs(&[("DESKBELL_SENDER", "  ")]).required("DESKBELL_SENDER").is_err());
     }
 
     #[test]
     fn parse_error_names_variable_and_value() {
-        let err = env(&[("DESKBELL_X", "ten")]).parsed_or::<u32>("DESKBELL_X", 3).unwrap_err();
+        let err = Env::pairs(&[("DESKBELL_X", "ten")]).parsed_or::<u32>("DESKBELL_X", 3).unwrap_err();
         assert!(err.to_string().starts_with("environment variable DESKBELL_X=\"ten\" is invalid"), "{err}");
-        assert_eq!(env(&[]).parsed_or::<u32>("DESKBELL_X", 3), Ok(3));
+        assert_eq!(Env::pairs(&[]).parsed_or::<u32>("DESKBELL_X", 3), Ok(3));
     }
 
     #[test]
     fn url_must_be_http() {
-        assert_eq!(env(&[("U", "https://a.io/")]).url("U"), Ok("https://a.io".into()));
-        assert!(env(&[("U", "ftp://a.io")]).url("U").is_err());
+        assert_eq!(Env::pairs(&[("U", "https://a.io/")]).url("U"), Ok("https://a.io".into()));
+        assert!(Env::pairs(&[("U", "ftp://a.io")]).url("U").is_err());
     }
 }
