@@ -73,7 +73,14 @@ where
 
     /// The Lambda handler: never fails the invocation; failures are per record.
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
-        Ok(self.processor.process(event.payload, &self.notifier).await)
+        Ok(self
+            .processor
+            .process(
+                event.payload,
+                deskbell_runtime::deadline_of(event.context.deadline, chrono::Utc::now()),
+                &self.notifier,
+            )
+            .await)
     }
 
     pub fn notifier(&self) -> &Notifier<M, D, N, T, O, P> {

@@ -52,7 +52,14 @@ where
 
     /// The Lambda handler: never fails the invocation; failures are per record.
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
-        Ok(self.processor.process(event.payload, &self.reporter).await)
+        Ok(self
+            .processor
+            .process(
+                event.payload,
+                deskbell_runtime::deadline_of(event.context.deadline, chrono::Utc::now()),
+                &self.reporter,
+            )
+            .await)
     }
 
     pub fn reporter(&self) -> &Reporter<T, O, R, Q> {

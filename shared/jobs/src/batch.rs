@@ -22,6 +22,9 @@ pub struct JobContext {
     pub queue: String,
     /// The time this record's processing started: the only clock a handler reads.
     pub now: DateTime<Utc>,
+    /// When the invocation must have answered (Lambda's deadline; none for a hand-built
+    /// context): no side effect may start that cannot finish before it.
+    pub deadline: Option<DateTime<Utc>>,
 }
 
 /// Handles one job. Everything else about a batch is the [`BatchProcessor`]'s.
@@ -62,10 +65,16 @@ impl<V: Visibility, F: FailureLog + OutcomeLog> BatchProcessor<V, F> {
         &self.visibility
     }
 
-    /// Processes a batch; the response names exactly the records that failed.
-    pub async fn process<H: JobHandler>(&self, event: SqsEvent, handler: &H) -> SqsBatchResponse {
+    /// Processes a batch that must be answered by `deadline` (when there is one); the response
+    /// names exactly the records that failed.
+    pub async fn process<H: JobHandler>(
+        &self,
+        event: SqsEvent,
+        deadline: Option<DateTime<Utc>>,
+        handler: &H,
+    ) -> SqsBatchResponse {
         let failed: Vec<String> = futures::stream::iter(event.records)
-            .map(|record| self.process_record(record, handler))
+            .map(|record| self.process_record(record, deadline, handler))
             .buffer_unordered(self.concurrency)
             .filter_map(|failed| async move { failed })
             .collect()
@@ -76,7 +85,12 @@ impl<V: Visibility, F: FailureLog + OutcomeLog> BatchProcessor<V, F> {
     }
 
     /// Runs one record; `Some(message id)` when it failed (`Some("")` when it had no id).
-    async fn process_record<H: JobHandler>(&self, record: SqsMessage, handler: &H) -> Option<String> {
+    async fn process_record<H: JobHandler>(
+        &self,
+        record: SqsMessage,
+        deadline: Option<DateTime<Utc>>,
+        handler: &H,
+    ) -> Option<String> {
         let Some(message_id) = record.message_id.clone().filter(|id| !id.is_empty()) else {
             // It cannot be named alone; Lambda treats an empty itemIdentifier as the failure
             // of the whole batch, which retries everything (idempotent) and loses nothing.
@@ -95,7 +109,7 @@ impl<V: Visibility, F: FailureLog + OutcomeLog> BatchProcessor<V, F> {
             job_type = field::Empty,
             job_id = field::Empty,
         );
-        let ctx = JobContext { attempt: Attempt { message_id, receive_count }, queue, now: Utc::now() };
+        let ctx = JobContext { attempt: Attempt { message_id, receive_count }, queue, now: Utc::now(), deadline };
         let outcome =
             self.run(record.body.as_deref().unwrap_or_default(), handler, &ctx).instrument(span.clone()).await;
         let counted = if outcome.is_ok() { Outcome::Done } else { Outcome::Failed };

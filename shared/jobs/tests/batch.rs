@@ -64,7 +64,7 @@ async fn batch_item_failures_name_exactly_the_failed_records() {
     records.push(record("bad-json", "{not json".into(), 1));
     records.push(record("bad-type", welcome("x").replace("user.welcome", "user.exploded"), 1));
     records.push(record("bad-field", welcome("y").replace("\"email\":", "\"e-mail\":"), 1));
-    let response = p.process(event(records), &handler).await;
+    let response = p.process(event(records), None, &handler).await;
 
     let failed: BTreeSet<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
     assert_eq!(failed, BTreeSet::from(["bad-json", "bad-type", "bad-field"]));
@@ -88,7 +88,7 @@ async fn permanent_failure_is_released_at_once_transient_waits_by_receive_count(
         record("t1", welcome("transient-1"), 1),
         record("t4", welcome("transient-4"), 4),
     ];
-    p.process(event(records), &Picky::default()).await;
+    p.process(event(records), None, &Picky::default()).await;
     let changes: std::collections::HashMap<_, _> = p.visibility().changes().await.into_iter().collect();
     assert_eq!(changes["rh-p"], 0);
     assert!((5..=10).contains(&changes["rh-t1"]), "{}", changes["rh-t1"]);
@@ -100,8 +100,9 @@ async fn permanent_failure_is_released_at_once_transient_waits_by_receive_count(
 #[tokio::test]
 async fn successful_batch_reports_no_failures_and_touches_nothing() {
     let p = processor();
-    let response =
-        p.process(event(vec![record("a", welcome("a"), 1), record("b", welcome("b"), 2)]), &Picky::default()).await;
+    let response = p
+        .process(event(vec![record("a", welcome("a"), 1), record("b", welcome("b"), 2)]), None, &Picky::default())
+        .await;
     assert!(response.batch_item_failures.is_empty());
     assert!(p.visibility().changes().await.is_empty());
     assert!(p.failures().failures().await.is_empty());
@@ -110,7 +111,7 @@ async fn successful_batch_reports_no_failures_and_touches_nothing() {
 #[tokio::test]
 async fn response_serialises_as_lambda_expects() {
     let p = processor();
-    let response = p.process(event(vec![record("m-1", "nope".into(), 1)]), &Picky::default()).await;
+    let response = p.process(event(vec![record("m-1", "nope".into(), 1)]), None, &Picky::default()).await;
     let json = serde_json::to_value(&response).unwrap();
     assert_eq!(json, serde_json::json!({"batchItemFailures": [{"itemIdentifier": "m-1"}]}));
 }
@@ -120,7 +121,7 @@ async fn record_without_message_id_fails_the_whole_batch_rather_than_vanish() {
     let p = processor();
     let mut anonymous = record("x", welcome("a"), 1);
     anonymous.message_id = None;
-    let response = p.process(event(vec![anonymous, record("b", welcome("b"), 1)]), &Picky::default()).await;
+    let response = p.process(event(vec![anonymous, record("b", welcome("b"), 1)]), None, &Picky::default()).await;
     let ids: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
     assert_eq!(ids, vec![""], "an empty itemIdentifier makes Lambda retry the whole batch");
 }
@@ -135,7 +136,7 @@ async fn every_finished_record_is_counted_done_or_failed_in_its_queue_and_hour()
         record("t-1", welcome("transient-1"), 1),
         record("bad-json", "{not json".into(), 1),
     ];
-    p.process(event(records), &Picky::default()).await;
+    p.process(event(records), None, &Picky::default()).await;
 
     let now = chrono::Utc::now();
     let queue =

@@ -4,10 +4,12 @@
 //! errors classify as transient or permanent.
 
 mod config;
+mod deadline;
 mod logging;
 pub mod retry;
 
 pub use config::{ConfigError, Env};
+pub use deadline::deadline_of;
 pub use logging::init_tracing;
 pub use retry::{Classify, ErrorKind, TableError};
 
