@@ -49,7 +49,11 @@ impl HealthConfig {
                 const NAME: &str = "DESKBELL_ALERTS_TOPIC_ARN";
                 let arn: String = env.parsed_or(NAME, String::new())?;
                 if !arn.is_empty() && !arn.starts_with("arn:") {
-                    return Err(ConfigError::Invalid { name: NAME.into(), value: arn, reason: "not an SNS topic ARN".into() });
+                    return Err(ConfigError::Invalid {
+                        name: NAME.into(),
+                        value: arn,
+                        reason: "not an SNS topic ARN".into(),
+                    });
                 }
                 Some(arn).filter(|a| !a.is_empty())
             },

@@ -6,9 +6,9 @@ use deskbell_jobs::{JobQueue, QueueDepths};
 use deskbell_records::{Incident, IncidentLog, IncidentState, OutcomeCounts};
 use serde::Serialize;
 
-use crate::topic::{AlertTopic, NoTopic};
 use crate::HealthError;
 use crate::checks::{DlqSeen, QueueSeen, Step, Thresholds, Verdict, next_waiting_since, steps, verdicts};
+use crate::topic::{AlertTopic, NoTopic};
 
 /// The queues a health check watches, by URL.
 #[derive(Debug, Clone, Default)]

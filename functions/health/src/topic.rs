@@ -62,9 +62,9 @@ impl SnsAlertTopic {
 
 impl AlertTopic for SnsAlertTopic {
     async fn page(&self, subject: &str, text: &str) -> Result<(), PageError> {
-        self.client.publish().topic_arn(&self.topic_arn).subject(subject).message(text).send().await.map_err(
-            |e| PageError { topic: self.topic_arn.clone(), message: sdk_error_text(&e), kind: sdk_error_kind(&e) },
-        )?;
+        self.client.publish().topic_arn(&self.topic_arn).subject(subject).message(text).send().await.map_err(|e| {
+            PageError { topic: self.topic_arn.clone(), message: sdk_error_text(&e), kind: sdk_error_kind(&e) }
+        })?;
         Ok(())
     }
 }
