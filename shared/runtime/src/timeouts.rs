@@ -28,7 +28,7 @@ impl SdkTimeouts {
     pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>, defaults: SdkTimeouts) -> Result<Self, ConfigError> {
         let secs = |name: &str, default: Duration| -> Result<Duration, ConfigError> {
             let v: f64 = env.parsed_or(name, default.as_secs_f64())?;
-            if !(v > 0.0 && v <= 900.0) {
+            if v.is_nan() || v <= 0.0 || v > 900.0 {
                 return Err(ConfigError::Invalid {
                     name: name.to_owned(),
                     value: v.to_string(),
