@@ -207,7 +207,13 @@ def topology(endpoint, stack, cfn_template, binaries):
                 "input": json.loads(target["Input"]) if target.get("Input") else None,
             })
 
+    # What only the template says, for the tests that check it against the code: the alarms
+    # (their metrics must be the ones the job core emits) and the retry budget mapping.
+    alarms = {logical: r["Properties"] for logical, r in cfn_template["Resources"].items()
+              if r["Type"] == "AWS::CloudWatch::Alarm"}
     return {
+        "alarms": alarms,
+        "retry_budget": cfn_template.get("Mappings", {}).get("RetryBudget", {}),
         "endpoint": endpoint,
         "region": REGION,
         "stack": stack,

@@ -1,11 +1,11 @@
 //! One test's own resources: tables, a queue with its DLQ, a verified sender, an email domain.
 
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName, SendMessageBatchRequestEntry};
+use deskbell_jobs::{Invocation, RetryPolicy, records_to_delete};
 use deskbell_notify::NotifyConfig;
 use deskbell_runtime::Env;
 
@@ -35,27 +35,55 @@ pub struct Stack {
     /// The reports bucket.
     pub bucket: String,
     pub s3: aws_sdk_s3::Client,
-    /// maxReceiveCount of the queue's redrive policy.
+    /// maxReceiveCount of the queues' redrive policies.
     pub max_receives: u32,
+    /// The retry settings the functions get from [`Stack::notify_config`] and
+    /// [`Stack::report_config_with`], when set by [`Stack::with_retry`].
+    pub retry: Option<RetryPolicy>,
 }
 
 impl Stack {
-    /// Creates the resources of `test` in the emulator, under a unique name.
+    /// Creates the resources of `test` in the emulator, under a unique name; the queues
+    /// dead-letter after 5 receives and the functions keep their default retry settings.
     pub async fn new(test: &str) -> Stack {
         let emulator = Emulator::get();
+        Self::provision_with(emulator, Self::unique(test), None).await
+    }
+
+    /// Like [`Stack::new`], but retried as production is, on a compressed clock: the functions
+    /// get `retry` (`DESKBELL_RETRY_BASE_SECS`, `_MAX_SECS`, `_WINDOW_SECS`) and the queues the
+    /// `maxReceiveCount` derived from it ([`RetryPolicy::max_receive_count`]), as the template
+    /// derives its own. E.g. `RetryPolicy { base_secs: 1, max_secs: 2, window_secs: 60 }`.
+    pub async fn with_retry(test: &str, retry: RetryPolicy) -> Stack {
+        Self::provision_with(Emulator::get(), Self::unique(test), Some(retry)).await
+    }
+
+    fn unique(test: &str) -> String {
         let suffix = ulid::Ulid::new().to_string().to_lowercase();
-        let name = format!("{}-{}", test.replace('_', "-"), &suffix[suffix.len() - 8..]);
-        let domain = format!("{name}.example.com");
-        Self::provision(emulator, name, domain).await
+        format!("{}-{}", test.replace('_', "-"), &suffix[suffix.len() - 8..])
     }
 
     /// Creates (or finds) resources named `name` in `emulator`, with a verified sender at
     /// `domain`. Running it twice is harmless.
     pub async fn provision(emulator: &'static Emulator, name: String, domain: String) -> Stack {
+        Self::provision_at(emulator, name, domain, None).await
+    }
+
+    async fn provision_with(emulator: &'static Emulator, name: String, retry: Option<RetryPolicy>) -> Stack {
+        let domain = format!("{name}.example.com");
+        Self::provision_at(emulator, name, domain, retry).await
+    }
+
+    async fn provision_at(
+        emulator: &'static Emulator,
+        name: String,
+        domain: String,
+        retry: Option<RetryPolicy>,
+    ) -> Stack {
         let aws = deskbell_runtime::emulator_config(&emulator.endpoint).await;
         let sqs = aws_sdk_sqs::Client::new(&aws);
         let dynamodb = aws_sdk_dynamodb::Client::new(&aws);
-        let max_receives = 5;
+        let max_receives = retry.map_or(5, |r| r.max_receive_count());
 
         let jobs_table = format!("{name}-jobs");
         let notifications_table = format!("{name}-notifications");
@@ -120,7 +148,21 @@ impl Stack {
             bucket,
             s3,
             max_receives,
+            retry,
         }
+    }
+
+    /// The retry variables of [`Stack::with_retry`], for a function's environment.
+    fn retry_vars(&self) -> Vec<(String, String)> {
+        self.retry.map_or_else(Vec::new, |r| {
+            [
+                ("DESKBELL_RETRY_BASE_SECS", r.base_secs),
+                ("DESKBELL_RETRY_MAX_SECS", r.max_secs),
+                ("DESKBELL_RETRY_WINDOW_SECS", r.window_secs),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_string()))
+            .to_vec()
+        })
     }
 
     /// notify's configuration for this stack.
@@ -131,6 +173,7 @@ impl Stack {
     /// notify's configuration for this stack, with some variables set otherwise.
     pub fn notify_config_with(&self, overrides: &[(&str, &str)]) -> NotifyConfig {
         let mut vars: Vec<(String, String)> = overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        vars.extend(self.retry_vars());
         vars.extend(
             [
                 ("DESKBELL_SENDER", self.sender.clone()),
@@ -149,6 +192,7 @@ impl Stack {
     /// stack's notifications queue, parts of the emulator's minimum size.
     pub fn report_config_with(&self, overrides: &[(&str, &str)]) -> deskbell_report::ReportConfig {
         let mut vars: Vec<(String, String)> = overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        vars.extend(self.retry_vars());
         vars.extend(
             [
                 ("DESKBELL_JOBS_TABLE", self.jobs_table.clone()),
@@ -249,17 +293,25 @@ impl Stack {
 
     /// [`Stack::complete`] on the queue at `queue_url`.
     pub async fn complete_on(&self, queue_url: &str, event: &SqsEvent, response: &SqsBatchResponse) {
-        let failed: HashSet<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
-        for r in &event.records {
-            if !failed.contains(r.message_id.as_deref().unwrap_or_default()) {
-                self.sqs
-                    .delete_message()
-                    .queue_url(queue_url)
-                    .receipt_handle(r.receipt_handle.clone().unwrap_or_default())
-                    .send()
-                    .await
-                    .unwrap();
-            }
+        self.settle_on(queue_url, event, Invocation::Answered(response)).await
+    }
+
+    /// What Lambda does after an invocation that answered or failed (`Invocation::of(&result)`
+    /// of a handler's result): deskbell_jobs's one decision of what to delete, applied.
+    pub async fn settle(&self, event: &SqsEvent, invocation: Invocation<'_>) {
+        self.settle_on(&self.queue_url, event, invocation).await
+    }
+
+    /// [`Stack::settle`] on the queue at `queue_url`.
+    pub async fn settle_on(&self, queue_url: &str, event: &SqsEvent, invocation: Invocation<'_>) {
+        for r in records_to_delete(event, invocation, true) {
+            self.sqs
+                .delete_message()
+                .queue_url(queue_url)
+                .receipt_handle(r.receipt_handle.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap();
         }
     }
 

@@ -125,3 +125,43 @@ async fn a_queue_whose_messages_wait_over_an_hour_with_nothing_received_raises_a
     let raised = alerts(&stack, &stack.queue_url).await;
     assert_eq!(raised.iter().map(|a| a.2).collect::<Vec<_>>(), vec![AlertCheck::OldestWaiting]);
 }
+
+#[tokio::test]
+async fn an_alert_is_paged_to_the_sns_topic_as_well_as_queued() {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    use deskbell_health::SnsAlertTopic;
+    let stack = Stack::new("health-sns").await;
+    // The topic, delivered to a queue of this test's so the page can be read back (SNS -> SQS,
+    // raw delivery off: the SNS envelope with Subject and Message).
+    let sns = aws_sdk_sns::Client::new(&stack.aws);
+    let topic = sns.create_topic().name(format!("{}-alerts", stack.name)).send().await.unwrap();
+    let topic_arn = topic.topic_arn().unwrap().to_owned();
+    let inbox = stack.sqs.create_queue().queue_name(format!("{}-pages", stack.name)).send().await.unwrap();
+    let inbox_url = inbox.queue_url().unwrap().to_owned();
+    let attrs = stack
+        .sqs
+        .get_queue_attributes()
+        .queue_url(&inbox_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap();
+    let inbox_arn = attrs.attributes().unwrap()[&QueueAttributeName::QueueArn].clone();
+    sns.subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&inbox_arn).send().await.unwrap();
+
+    let health = doctor(&stack, &stack.queue_url).with_topic(SnsAlertTopic::new(sns, &topic_arn));
+    stack.send_to(&stack.dlq_url, &["{\"dead\": true}".to_owned()]).await;
+    health.run(at(0)).await.unwrap();
+    health.run(at(5)).await.unwrap();
+
+    let queued = alerts(&stack, &stack.queue_url).await;
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    let arn = format!("arn:aws:sqs:eu-west-1:123456789012:{}-pages", stack.name);
+    let pages = stack.receive_from(&inbox_url, &arn, 10).await;
+    assert_eq!(pages.records.len(), 1, "one page for one incident, across two runs");
+    let envelope: serde_json::Value = serde_json::from_str(pages.records[0].body.as_deref().unwrap()).unwrap();
+    let subject = envelope["Subject"].as_str().unwrap();
+    assert!(subject.starts_with("deskbell raised: dlq_not_empty:health-sns-"), "{subject}");
+    let message = envelope["Message"].as_str().unwrap();
+    assert!(message.contains("1 messages in ") && message.contains("observed 1, threshold 0"), "{message}");
+}

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
+use deskbell_jobs::{Invocation, records_to_delete};
 
 use crate::invoke::{InvokeError, Invoker};
 use crate::topology::Mapping;
@@ -43,21 +44,6 @@ pub fn sqs_event(mapping: &Mapping, region: &str, messages: &[Message]) -> SqsEv
     event
 }
 
-/// The records of a response to delete: all but the failed ones. With
-/// `ReportBatchItemFailures`, an empty or absent identifier fails the whole batch, as Lambda
-/// treats it; without it, any failure response keeps the whole batch.
-pub fn records_to_delete<'a>(
-    event: &'a SqsEvent,
-    response: &SqsBatchResponse,
-    report_batch_item_failures: bool,
-) -> Vec<&'a SqsMessage> {
-    let failed: HashSet<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
-    if failed.contains("") || (!report_batch_item_failures && !failed.is_empty()) {
-        return vec![];
-    }
-    event.records.iter().filter(|r| !failed.contains(r.message_id.as_deref().unwrap_or_default())).collect()
-}
-
 /// Receives one batch (waiting up to `wait_secs` for it), invokes, deletes what succeeded.
 pub async fn poll_once<I: Invoker>(
     sqs: &Client,
@@ -87,18 +73,9 @@ pub async fn poll_once<I: Invoker>(
         Ok(body) => serde_json::from_value::<SqsBatchResponse>(body).map_err(|e| e.to_string()),
         Err(InvokeError::Unreachable { message, .. } | InvokeError::Failed { message, .. }) => Err(message),
     };
-    let response = match response {
-        Ok(response) => response,
-        Err(message) => {
-            return Ok(BatchOutcome {
-                received: event.records.len(),
-                deleted: 0,
-                failed: ids(&event.records),
-                invocation_error: Some(message),
-            });
-        }
-    };
-    let delete = records_to_delete(&event, &response, mapping.report_batch_item_failures);
+    // The one decision of what is deleted (deskbell_jobs::records_to_delete): a failed
+    // invocation deletes nothing, every record comes back after its visibility timeout.
+    let delete = records_to_delete(&event, Invocation::of(&response), mapping.report_batch_item_failures);
     let deleted: HashSet<&str> = delete.iter().filter_map(|r| r.message_id.as_deref()).collect();
     for chunk in delete.chunks(10) {
         let entries = chunk
@@ -123,61 +100,6 @@ pub async fn poll_once<I: Invoker>(
         received: event.records.len(),
         deleted: deleted.len(),
         failed: ids(&event.records).into_iter().filter(|id| !deleted.contains(id.as_str())).collect(),
-        invocation_error: None,
+        invocation_error: response.err(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use aws_lambda_events::event::sqs::BatchItemFailure;
-
-    use super::*;
-
-    fn event(ids: &[&str]) -> SqsEvent {
-        let mut e = SqsEvent::default();
-        e.records = ids
-            .iter()
-            .map(|id| {
-                let mut r = SqsMessage::default();
-                r.message_id = Some(id.to_string());
-                r
-            })
-            .collect();
-        e
-    }
-
-    fn response(failed: &[&str]) -> SqsBatchResponse {
-        let mut r = SqsBatchResponse::default();
-        r.batch_item_failures = failed
-            .iter()
-            .map(|id| {
-                let mut f = BatchItemFailure::default();
-                f.item_identifier = id.to_string();
-                f
-            })
-            .collect();
-        r
-    }
-
-    fn ids(records: Vec<&SqsMessage>) -> Vec<String> {
-        records.into_iter().filter_map(|r| r.message_id.clone()).collect()
-    }
-
-    #[test]
-    fn every_record_but_the_failed_ones_is_deleted() {
-        let e = event(&["a", "b", "c"]);
-        assert_eq!(ids(records_to_delete(&e, &response(&["b"]), true)), vec!["a", "c"]);
-        assert_eq!(ids(records_to_delete(&e, &response(&[]), true)), vec!["a", "b", "c"]);
-    }
-
-    #[test]
-    fn an_empty_identifier_keeps_the_whole_batch() {
-        assert!(records_to_delete(&event(&["a", "b"]), &response(&[""]), true).is_empty());
-    }
-
-    #[test]
-    fn without_report_batch_item_failures_any_failure_keeps_the_whole_batch() {
-        assert!(records_to_delete(&event(&["a", "b"]), &response(&["a"]), false).is_empty());
-        assert_eq!(records_to_delete(&event(&["a", "b"]), &response(&[]), false).len(), 2);
-    }
 }

@@ -175,7 +175,9 @@ async fn a_failing_message_reaches_the_dlq_through_the_mappings_and_is_processed
     send::enqueue(&local, vec![(welcome("u1", &recipients), QueueKind::Notifications)], 1, |_| {}).await.unwrap();
 
     let mut deliveries = 0;
-    for _ in 0..20 {
+    // Released at once on every receive (permanent), so maxReceiveCount quick receives, and
+    // the next receive moves it.
+    for _ in 0..mapping.max_receive_count + 5 {
         let outcome = poll_once(&local.sqs, &topology.region, &mapping, &notify, 1).await.unwrap();
         deliveries += outcome.received;
         assert_eq!(outcome.deleted, 0, "a refused send is never deleted");
@@ -190,7 +192,8 @@ async fn a_failing_message_reaches_the_dlq_through_the_mappings_and_is_processed
     let id = letters[0].message_id.clone();
     let (ok, shown) = deskbell(&path, &["dlq", "show", &id]);
     assert!(ok, "{shown}");
-    assert!(shown.contains("permanent failure on attempt 5"), "{shown}");
+    let last = format!("permanent failure on attempt {}", mapping.max_receive_count);
+    assert!(shown.contains(&last), "{shown}");
     assert!(shown.contains("not verified") && shown.contains("user.welcome"), "{shown}");
 
     // The fault is gone: the domain is verified. Redrive, and the mapping processes it.
@@ -271,4 +274,116 @@ async fn an_invalid_job_is_refused_before_anything_is_sent() {
     let local = Local::connect(&path).await.unwrap();
     let queue = local.mapping(QueueKind::Notifications).unwrap().queue_url.clone();
     assert_eq!(local.depth(&queue).await.unwrap().total(), 0);
+}
+
+/// The deployed topology file as JSON, for what only the template says (alarms, mappings).
+fn template_facts(path: &PathBuf) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn template_max_receive_count_outlasts_the_retry_window() {
+    use deskbell_jobs::RetryPolicy;
+    let name = unique("budget");
+    let (topology, path) = deploy(&name);
+    // The deployed queues: maxReceiveCount as the functions' own retry settings need it.
+    for m in &topology.mappings {
+        let env = topology.functions[&m.function].env.clone();
+        let policy = RetryPolicy::from_env(&Env::from_fn(|n| env.get(n).cloned())).expect("retry settings");
+        assert!(env.contains_key("DESKBELL_RETRY_WINDOW_SECS"), "{}: the template sets the window", m.function);
+        assert!(policy.window_secs >= 3600, "{}: default window {} s", m.function, policy.window_secs);
+        assert!(
+            m.max_receive_count >= policy.max_receive_count(),
+            "{}: maxReceiveCount {} < {} needed for {policy:?}",
+            m.queue_name,
+            m.max_receive_count,
+            policy.max_receive_count()
+        );
+        println!(
+            "{}: window {} s, back-off {}..{} s: {} receives fit, maxReceiveCount {}",
+            m.queue_name,
+            policy.window_secs,
+            policy.base_secs,
+            policy.max_secs,
+            policy.receives_within_window(),
+            m.max_receive_count
+        );
+    }
+    // Every window the template allows, with the template's back-off.
+    let notify = &topology.functions["notify"].env;
+    let budget = template_facts(&path)["retry_budget"].clone();
+    let rows = budget.as_object().expect("Mappings.RetryBudget");
+    assert!(rows.len() >= 2, "{budget}");
+    for (window, row) in rows {
+        let secs: u32 = row["WindowSecs"].as_str().unwrap().parse().unwrap();
+        let count: u32 = row["MaxReceiveCount"].as_str().unwrap().parse().unwrap();
+        let policy = RetryPolicy {
+            base_secs: notify["DESKBELL_RETRY_BASE_SECS"].parse().unwrap(),
+            max_secs: notify["DESKBELL_RETRY_MAX_SECS"].parse().unwrap(),
+            window_secs: secs,
+        };
+        assert_eq!(count, policy.max_receive_count(), "RetryBudget {window}: {policy:?}");
+    }
+}
+
+#[tokio::test]
+async fn template_alarms_read_the_metrics_the_job_core_emits() {
+    use deskbell_jobs::metrics::{FAILED, NAMESPACE, QUEUE_DIMENSION, RECORDS};
+    let name = unique("alarms");
+    let (_, path) = deploy(&name);
+    let alarms = template_facts(&path)["alarms"].as_object().expect("alarms").clone();
+    let metrics = |alarm: &Value| -> Vec<Value> {
+        match alarm.get("Metrics") {
+            Some(list) => {
+                list.as_array().unwrap().iter().filter_map(|m| m["MetricStat"].get("Metric").cloned()).collect()
+            }
+            None => vec![alarm.clone()],
+        }
+    };
+    let queue_of = |metric: &Value, dimension: &str| -> Option<String> {
+        let dims = metric["Dimensions"].as_array()?;
+        let d = dims.iter().find(|d| d["Name"] == dimension)?;
+        d["Value"]["Fn::GetAtt"][0].as_str().map(str::to_owned)
+    };
+    // Failure rate: the job core's Failed / Records per queue, over 1 %.
+    for queue in ["NotificationsQueue", "ReportsQueue"] {
+        let found = alarms.values().any(|a| {
+            let ms = metrics(a);
+            let names: Vec<&str> = ms.iter().filter_map(|m| m["MetricName"].as_str()).collect();
+            a["Threshold"] == 1
+                && names.contains(&FAILED)
+                && names.contains(&RECORDS)
+                && ms
+                    .iter()
+                    .all(|m| m["Namespace"] == NAMESPACE && queue_of(m, QUEUE_DIMENSION).as_deref() == Some(queue))
+                && a["Metrics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|m| m["Expression"].as_str().is_some_and(|e| e.contains("failed / records")))
+        });
+        assert!(found, "no failure-rate alarm on the record metrics of {queue}");
+    }
+    // Every alarm in the deskbell namespace names a metric the job core emits, by its queue.
+    for (logical, a) in &alarms {
+        for m in metrics(a).iter().filter(|m| m["Namespace"] == NAMESPACE) {
+            assert!([FAILED, RECORDS].contains(&m["MetricName"].as_str().unwrap()), "{logical}: {m}");
+            assert!(queue_of(m, QUEUE_DIMENSION).is_some(), "{logical}: dimension {QUEUE_DIMENSION}: {m}");
+        }
+    }
+    // DLQ not empty, oldest message over an hour: SQS's own metrics.
+    let sqs_alarm = |metric: &str, queue: &str, threshold: u64| {
+        alarms.values().any(|a| {
+            a["Namespace"] == "AWS/SQS"
+                && a["MetricName"] == metric
+                && a["Threshold"] == threshold
+                && a["Dimensions"][0]["Value"]["Fn::GetAtt"][0] == queue
+        })
+    };
+    for dlq in ["NotificationsDLQ", "ReportsDLQ"] {
+        assert!(sqs_alarm("ApproximateNumberOfMessagesVisible", dlq, 0), "{dlq} not-empty alarm");
+    }
+    for queue in ["NotificationsQueue", "ReportsQueue"] {
+        assert!(sqs_alarm("ApproximateAgeOfOldestMessage", queue, 3600), "{queue} age alarm");
+    }
 }

@@ -16,6 +16,8 @@ pub struct HealthConfig {
     pub thresholds: Thresholds,
     /// Who is told about incidents.
     pub admins: Vec<User>,
+    /// The SNS topic alerts are paged to as well (`DESKBELL_ALERTS_TOPIC_ARN`), if any.
+    pub alerts_topic_arn: Option<String>,
 }
 
 impl HealthConfig {
@@ -42,6 +44,18 @@ impl HealthConfig {
                 max_failure_rate: rate,
                 failure_window: secs("DESKBELL_HEALTH_FAILURE_WINDOW_SECS", d.failure_window)?,
                 min_jobs: env.parsed_or("DESKBELL_HEALTH_MIN_JOBS", d.min_jobs)?,
+            },
+            alerts_topic_arn: {
+                const NAME: &str = "DESKBELL_ALERTS_TOPIC_ARN";
+                let arn: String = env.parsed_or(NAME, String::new())?;
+                if !arn.is_empty() && !arn.starts_with("arn:") {
+                    return Err(ConfigError::Invalid {
+                        name: NAME.into(),
+                        value: arn,
+                        reason: "not an SNS topic ARN".into(),
+                    });
+                }
+                Some(arn).filter(|a| !a.is_empty())
             },
             admins: {
                 const NAME: &str = "DESKBELL_ADMINS";
@@ -92,6 +106,18 @@ mod tests {
         assert_eq!(c.watched.dlqs.len(), 1);
         assert_eq!(c.thresholds, Thresholds::default());
         assert_eq!(c.thresholds.max_wait, Duration::hours(1));
+        assert_eq!(c.alerts_topic_arn, None);
+    }
+
+    #[test]
+    fn the_alerts_topic_is_an_arn() {
+        let vars: &'static [(&str, &str)] =
+            [MINIMAL, &[("DESKBELL_ALERTS_TOPIC_ARN", "arn:aws:sns:eu-west-1:1:alerts")]].concat().leak();
+        let c = HealthConfig::from_env(&Env::pairs(vars)).unwrap();
+        assert_eq!(c.alerts_topic_arn.as_deref(), Some("arn:aws:sns:eu-west-1:1:alerts"));
+        let vars: &'static [(&str, &str)] = [MINIMAL, &[("DESKBELL_ALERTS_TOPIC_ARN", "alerts")]].concat().leak();
+        let err = HealthConfig::from_env(&Env::pairs(vars)).unwrap_err();
+        assert!(err.to_string().contains("DESKBELL_ALERTS_TOPIC_ARN"), "{err}");
     }
 
     #[test]

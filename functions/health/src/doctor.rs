@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::HealthError;
 use crate::checks::{DlqSeen, QueueSeen, Step, Thresholds, Verdict, next_waiting_since, steps, verdicts};
+use crate::topic::{AlertTopic, NoTopic};
 
 /// The queues a health check watches, by URL.
 #[derive(Debug, Clone, Default)]
@@ -27,11 +28,12 @@ pub struct HealthReport {
 }
 
 /// The health check: queue depths, the jobs table (counters, waiting marks, incidents), the
-/// notifications queue and the admins to tell.
-pub struct Doctor<D, R, Q> {
+/// notifications queue and the admins to tell, and the alerts topic that pages them too.
+pub struct Doctor<D, R, Q, T = NoTopic> {
     depths: D,
     records: R,
     queue: Q,
+    topic: T,
     watched: Watched,
     thresholds: Thresholds,
     admins: Vec<User>,
@@ -42,11 +44,28 @@ fn name_of(url: &str) -> &str {
     url.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
 }
 
-impl<D: QueueDepths, R: OutcomeCounts + IncidentLog, Q: JobQueue> Doctor<D, R, Q> {
+impl<D, R, Q> Doctor<D, R, Q> {
+    /// A doctor publishing alerts onto `queue` only.
     pub fn new(depths: D, records: R, queue: Q, watched: Watched, thresholds: Thresholds, admins: Vec<User>) -> Self {
-        Self { depths, records, queue, watched, thresholds, admins }
+        Self { depths, records, queue, topic: NoTopic, watched, thresholds, admins }
+    }
+}
+
+impl<D, R, Q, T> Doctor<D, R, Q, T> {
+    /// Also pages every alert to `topic` (SNS), so admins hear of an incident even when the
+    /// notifications queue or notify is what is broken.
+    pub fn with_topic<U: AlertTopic>(self, topic: U) -> Doctor<D, R, Q, U> {
+        let Doctor { depths, records, queue, watched, thresholds, admins, .. } = self;
+        Doctor { depths, records, queue, topic, watched, thresholds, admins }
     }
 
+    /// The alerts topic (tests read what was paged).
+    pub fn topic(&self) -> &T {
+        &self.topic
+    }
+}
+
+impl<D: QueueDepths, R: OutcomeCounts + IncidentLog, Q: JobQueue, T: AlertTopic> Doctor<D, R, Q, T> {
     pub fn records(&self) -> &R {
         &self.records
     }
@@ -108,6 +127,10 @@ impl<D: QueueDepths, R: OutcomeCounts + IncidentLog, Q: JobQueue> Doctor<D, R, Q
         };
         let job = alert_job(&incident, &self.admins);
         self.queue.publish(&job).await?;
+        // After the queue (its job id makes a republish harmless), before marking notified:
+        // a page that failed is published again by the next run.
+        let (subject, text) = alert_text(&incident);
+        self.topic.page(&subject, &text).await?;
         self.records.mark_notified(&incident.key, &incident.incident_id, incident.state).await?;
         tracing::warn!(incident = %incident.incident_id, state = incident.state.as_str(), "alert published");
         Ok(Some(job.id))
@@ -139,4 +162,31 @@ pub fn alert_job(i: &Incident, admins: &[User]) -> Job {
             cleared_at: i.cleared_at,
         }),
     )
+}
+
+/// The page of an incident's current state: a one-line subject (SNS: at most 100 characters)
+/// and a text an admin reads on a phone.
+pub fn alert_text(i: &Incident) -> (String, String) {
+    let state = match i.state {
+        IncidentState::Raised => "raised",
+        IncidentState::Cleared => "cleared",
+    };
+    let mut subject = format!("deskbell {state}: {}", i.key);
+    if subject.chars().count() > 100 {
+        subject = subject.chars().take(99).collect::<String>() + "…";
+    }
+    subject.retain(|c| !c.is_control());
+    let mut text = format!(
+        "{state}: {key}\n{details}\nobserved {observed}, threshold {threshold}\nraised at {raised}",
+        key = i.key,
+        details = i.details,
+        observed = i.observed,
+        threshold = i.threshold,
+        raised = i.raised_at.to_rfc3339(),
+    );
+    if let Some(cleared) = i.cleared_at {
+        text.push_str(&format!("\ncleared at {}", cleared.to_rfc3339()));
+    }
+    text.push_str(&format!("\nincident {}", i.incident_id));
+    (subject, text)
 }

@@ -3,6 +3,8 @@
 use deskbell_jobs::{DepthError, PublishError};
 use deskbell_runtime::{Classify, ErrorKind, TableError};
 
+use crate::PageError;
+
 /// Why a health run failed (the next run starts again from the stored incidents).
 #[derive(Debug, thiserror::Error)]
 pub enum HealthError {
@@ -14,6 +16,9 @@ pub enum HealthError {
     /// An alert job (SQS).
     #[error(transparent)]
     Publish(#[from] PublishError),
+    /// An alert page (SNS).
+    #[error(transparent)]
+    Page(#[from] PageError),
 }
 
 impl Classify for HealthError {
@@ -22,6 +27,7 @@ impl Classify for HealthError {
             Self::Depth(e) => e.kind(),
             Self::Table(e) => e.kind(),
             Self::Publish(e) => e.kind(),
+            Self::Page(e) => e.kind(),
         }
     }
 }

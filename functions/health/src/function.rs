@@ -5,15 +5,15 @@ use deskbell_jobs::{JobQueue, QueueDepths, SqsJobQueue, SqsQueueDepths};
 use deskbell_records::{DynamoRecords, IncidentLog, OutcomeCounts};
 use lambda_runtime::LambdaEvent;
 
-use crate::{Doctor, HealthConfig, HealthReport};
+use crate::{AlertTopic, Doctor, HealthConfig, HealthReport, NoTopic, SnsAlertTopic};
 
 /// One health function instance: built once per Lambda container, called per scheduled event.
-pub struct HealthFunction<D, R, Q> {
-    doctor: Doctor<D, R, Q>,
+pub struct HealthFunction<D, R, Q, T = NoTopic> {
+    doctor: Doctor<D, R, Q, T>,
 }
 
-/// health as deployed: SQS and DynamoDB.
-pub type AwsHealth = HealthFunction<SqsQueueDepths, DynamoRecords, SqsJobQueue>;
+/// health as deployed: SQS, DynamoDB and the SNS alerts topic (when configured).
+pub type AwsHealth = HealthFunction<SqsQueueDepths, DynamoRecords, SqsJobQueue, Option<SnsAlertTopic>>;
 
 impl AwsHealth {
     /// Builds the AWS clients once from the shared configuration.
@@ -21,19 +21,23 @@ impl AwsHealth {
         let sqs = aws_sdk_sqs::Client::new(aws);
         // The health check writes no delivery or failure records: the retention is unused.
         let records = DynamoRecords::new(aws_sdk_dynamodb::Client::new(aws), &config.jobs_table, Duration::days(1));
-        Self::new(Doctor::new(
-            SqsQueueDepths::new(sqs.clone()),
-            records,
-            SqsJobQueue::new(sqs, &config.notifications_queue_url),
-            config.watched,
-            config.thresholds,
-            config.admins,
-        ))
+        let topic = config.alerts_topic_arn.map(|arn| SnsAlertTopic::new(aws_sdk_sns::Client::new(aws), arn));
+        Self::new(
+            Doctor::new(
+                SqsQueueDepths::new(sqs.clone()),
+                records,
+                SqsJobQueue::new(sqs, &config.notifications_queue_url),
+                config.watched,
+                config.thresholds,
+                config.admins,
+            )
+            .with_topic(topic),
+        )
     }
 }
 
-impl<D: QueueDepths, R: OutcomeCounts + IncidentLog, Q: JobQueue> HealthFunction<D, R, Q> {
-    pub fn new(doctor: Doctor<D, R, Q>) -> Self {
+impl<D: QueueDepths, R: OutcomeCounts + IncidentLog, Q: JobQueue, T: AlertTopic> HealthFunction<D, R, Q, T> {
+    pub fn new(doctor: Doctor<D, R, Q, T>) -> Self {
         Self { doctor }
     }
 
@@ -44,7 +48,7 @@ impl<D: QueueDepths, R: OutcomeCounts + IncidentLog, Q: JobQueue> HealthFunction
         Ok(self.doctor.run(Utc::now()).await?)
     }
 
-    pub fn doctor(&self) -> &Doctor<D, R, Q> {
+    pub fn doctor(&self) -> &Doctor<D, R, Q, T> {
         &self.doctor
     }
 }

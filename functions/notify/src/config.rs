@@ -1,7 +1,7 @@
 //! notify's configuration, from `DESKBELL_*` environment variables.
 
 use chrono::Duration;
-use deskbell_jobs::RetryPolicy;
+use deskbell_jobs::{RetryPolicy, deadline_margin_from_env};
 use deskbell_runtime::{ConfigError, Env};
 
 use crate::message::Site;
@@ -19,7 +19,11 @@ pub struct NotifyConfig {
     pub reports_bucket: Option<String>,
     /// How long delivery and failure records are kept (their TTL).
     pub record_retention: Duration,
+    /// Back-off and retry window (`DESKBELL_RETRY_BASE_SECS`, `_MAX_SECS`, `_WINDOW_SECS`).
     pub retry: RetryPolicy,
+    /// No record starts with less time than this left before the invocation's deadline
+    /// (`DESKBELL_DEADLINE_MARGIN_SECS`).
+    pub deadline_margin: Duration,
     /// Records of one batch processed at once.
     pub concurrency: usize,
     /// Real-time push of new in-app notifications, when configured.
@@ -82,10 +86,8 @@ impl NotifyConfig {
                 .parsed_or("DESKBELL_REPORTS_BUCKET", String::new())
                 .map(|s| Some(s).filter(|s| !s.is_empty()))?,
             record_retention: Duration::days(env.parsed_or("DESKBELL_RECORD_RETENTION_DAYS", 30)?),
-            retry: RetryPolicy {
-                base_secs: env.parsed_or("DESKBELL_RETRY_BASE_SECS", RetryPolicy::default().base_secs)?,
-                max_secs: env.parsed_or("DESKBELL_RETRY_MAX_SECS", RetryPolicy::default().max_secs)?,
-            },
+            retry: RetryPolicy::from_env(env)?,
+            deadline_margin: deadline_margin_from_env(env)?,
             concurrency: env.parsed_or("DESKBELL_BATCH_CONCURRENCY", 10)?,
             push: push_config(env)?,
         })
@@ -163,6 +165,21 @@ mod tests {
         assert_eq!((push.connections_table.as_str(), push.endpoint.as_str()), ("c", "http://127.0.0.1:9001"));
         let err = NotifyConfig::from_env(&Env::pairs(minimal_and(&[("DESKBELL_CONNECTIONS_TABLE", "c")]))).unwrap_err();
         assert!(err.to_string().contains("DESKBELL_PUSH_ENDPOINT"), "{err}");
+    }
+
+    #[test]
+    fn retry_window_and_deadline_margin_are_read() {
+        let c = NotifyConfig::from_env(&Env::pairs(MINIMAL)).unwrap();
+        assert_eq!((c.retry, c.deadline_margin), (RetryPolicy::default(), Duration::seconds(3)));
+        let vars = minimal_and(&[
+            ("DESKBELL_RETRY_BASE_SECS", "1"),
+            ("DESKBELL_RETRY_MAX_SECS", "4"),
+            ("DESKBELL_RETRY_WINDOW_SECS", "60"),
+            ("DESKBELL_DEADLINE_MARGIN_SECS", "1.5"),
+        ]);
+        let c = NotifyConfig::from_env(&Env::pairs(vars)).unwrap();
+        assert_eq!(c.retry, RetryPolicy { base_secs: 1, max_secs: 4, window_secs: 60 });
+        assert_eq!(c.deadline_margin, Duration::milliseconds(1500));
     }
 
     #[test]

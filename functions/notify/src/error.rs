@@ -52,19 +52,20 @@ pub enum NotifyError {
 }
 
 impl Classify for NotifyError {
-    /// Transient when any failed delivery may succeed later (the retry repeats only what is
-    /// not done); permanent when every failure is.
+    /// Retried when any failed delivery may succeed later (the retry repeats only what is
+    /// not done): systemic when any is (the account, not the job), else transient; permanent
+    /// when every failure is.
     fn kind(&self) -> ErrorKind {
         match self {
             Self::WrongQueue { .. } | Self::ForeignBucket { .. } => ErrorKind::Permanent,
             Self::Tickets(e) => e.kind(),
             Self::ReportLink { error, .. } => error.kind(),
             Self::Deliveries { errors, .. } => {
-                if errors.iter().any(|e| e.kind() == ErrorKind::Transient) {
-                    ErrorKind::Transient
-                } else {
-                    ErrorKind::Permanent
-                }
+                let kinds: Vec<ErrorKind> = errors.iter().map(Classify::kind).collect();
+                [ErrorKind::Systemic, ErrorKind::Transient]
+                    .into_iter()
+                    .find(|k| kinds.contains(k))
+                    .unwrap_or(ErrorKind::Permanent)
             }
         }
     }

@@ -52,7 +52,9 @@ impl AwsNotify {
             Pusher::new(DynamoConnections::new(dynamodb, p.connections_table), ManagementGateway::new(aws, &p.endpoint))
         }));
         let visibility = SqsVisibility::new(aws_sdk_sqs::Client::new(aws));
-        Self::new(BatchProcessor::new(visibility, records, config.retry, config.concurrency), notifier)
+        let processor = BatchProcessor::new(visibility, records, config.retry, config.concurrency)
+            .with_deadline_margin(config.deadline_margin);
+        Self::new(processor, notifier)
     }
 }
 
@@ -71,16 +73,11 @@ where
         Self { processor, notifier }
     }
 
-    /// The Lambda handler: never fails the invocation; failures are per record.
+    /// The Lambda handler: failures are per record, except when every record of the batch
+    /// failed for a systemic reason: then the invocation fails, so the poller backs off.
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
-        Ok(self
-            .processor
-            .process(
-                event.payload,
-                deskbell_runtime::deadline_of(event.context.deadline, chrono::Utc::now()),
-                &self.notifier,
-            )
-            .await)
+        let deadline = deskbell_runtime::deadline_of(event.context.deadline, chrono::Utc::now());
+        Ok(self.processor.process(event.payload, deadline, &self.notifier).await?)
     }
 
     pub fn notifier(&self) -> &Notifier<M, D, N, T, O, P> {

@@ -1,7 +1,7 @@
 //! report's configuration, from `DESKBELL_*` environment variables.
 
 use chrono::Duration;
-use deskbell_jobs::RetryPolicy;
+use deskbell_jobs::{RetryPolicy, deadline_margin_from_env};
 use deskbell_runtime::{ConfigError, Env};
 
 use crate::reporter::ReportSettings;
@@ -16,7 +16,11 @@ pub struct ReportConfig {
     /// Where report.ready jobs go.
     pub notifications_queue_url: String,
     pub record_retention: Duration,
+    /// Back-off and retry window (`DESKBELL_RETRY_BASE_SECS`, `_MAX_SECS`, `_WINDOW_SECS`).
     pub retry: RetryPolicy,
+    /// No record starts with less time than this left before the invocation's deadline
+    /// (`DESKBELL_DEADLINE_MARGIN_SECS`).
+    pub deadline_margin: Duration,
     pub concurrency: usize,
 }
 
@@ -43,10 +47,8 @@ impl ReportConfig {
             bucket: env.required("DESKBELL_REPORTS_BUCKET")?,
             notifications_queue_url: env.url("DESKBELL_NOTIFICATIONS_QUEUE_URL")?,
             record_retention: Duration::days(env.parsed_or("DESKBELL_RECORD_RETENTION_DAYS", 30)?),
-            retry: RetryPolicy {
-                base_secs: env.parsed_or("DESKBELL_RETRY_BASE_SECS", RetryPolicy::default().base_secs)?,
-                max_secs: env.parsed_or("DESKBELL_RETRY_MAX_SECS", RetryPolicy::default().max_secs)?,
-            },
+            retry: RetryPolicy::from_env(env)?,
+            deadline_margin: deadline_margin_from_env(env)?,
             concurrency: env.parsed_or("DESKBELL_BATCH_CONCURRENCY", 2)?,
         })
     }
@@ -68,6 +70,16 @@ mod tests {
         let c = ReportConfig::from_env(&Env::pairs(MINIMAL)).unwrap();
         assert_eq!(c.settings.part_size, 8 * 1024 * 1024);
         assert_eq!(c.settings.lease, Duration::minutes(15));
+    }
+
+    #[test]
+    fn retry_window_and_deadline_margin_are_read() {
+        let vars: &'static [(&str, &str)] =
+            [MINIMAL, &[("DESKBELL_RETRY_WINDOW_SECS", "7200"), ("DESKBELL_DEADLINE_MARGIN_SECS", "10")]]
+                .concat()
+                .leak();
+        let c = ReportConfig::from_env(&Env::pairs(vars)).unwrap();
+        assert_eq!((c.retry.window_secs, c.deadline_margin), (7200, Duration::seconds(10)));
     }
 
     #[test]

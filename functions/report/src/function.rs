@@ -32,7 +32,8 @@ impl AwsReport {
             SqsJobQueue::new(sqs.clone(), &config.notifications_queue_url),
             config.settings,
         );
-        let processor = BatchProcessor::new(SqsVisibility::new(sqs), records, config.retry, config.concurrency);
+        let processor = BatchProcessor::new(SqsVisibility::new(sqs), records, config.retry, config.concurrency)
+            .with_deadline_margin(config.deadline_margin);
         Self::new(processor, reporter)
     }
 }
@@ -50,16 +51,11 @@ where
         Self { processor, reporter }
     }
 
-    /// The Lambda handler: never fails the invocation; failures are per record.
+    /// The Lambda handler: failures are per record, except when every record of the batch
+    /// failed for a systemic reason: then the invocation fails, so the poller backs off.
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, lambda_runtime::Error> {
-        Ok(self
-            .processor
-            .process(
-                event.payload,
-                deskbell_runtime::deadline_of(event.context.deadline, chrono::Utc::now()),
-                &self.reporter,
-            )
-            .await)
+        let deadline = deskbell_runtime::deadline_of(event.context.deadline, chrono::Utc::now());
+        Ok(self.processor.process(event.payload, deadline, &self.reporter).await?)
     }
 
     pub fn reporter(&self) -> &Reporter<T, O, R, Q> {

@@ -24,6 +24,10 @@ pub enum MailError {
     /// Throttled, unreachable, 5xx: try again later.
     #[error("email to {to} not sent, try again: {reason}")]
     Unavailable { to: String, reason: String },
+    /// The sending account cannot send at all (sending paused, suspended, access denied): not
+    /// this message's fault; retried for the whole retry window.
+    #[error("email to {to} not sent, the sending account is unavailable: {reason}")]
+    AccountUnavailable { to: String, reason: String },
 }
 
 impl Classify for MailError {
@@ -31,6 +35,7 @@ impl Classify for MailError {
         match self {
             Self::Rejected { .. } => ErrorKind::Permanent,
             Self::Unavailable { .. } => ErrorKind::Transient,
+            Self::AccountUnavailable { .. } => ErrorKind::Systemic,
         }
     }
 }

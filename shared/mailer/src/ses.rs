@@ -25,6 +25,16 @@ fn utf8(data: &str) -> Option<Content> {
     Content::builder().data(data).charset("UTF-8").build().ok()
 }
 
+/// The mail error of a classified SES error: the one classification (deskbell_runtime's)
+/// decides; a `MessageRejected` for one address stays permanent.
+fn mail_error(to: String, reason: String, kind: ErrorKind) -> MailError {
+    match kind {
+        ErrorKind::Permanent => MailError::Rejected { to, reason },
+        ErrorKind::Transient => MailError::Unavailable { to, reason },
+        ErrorKind::Systemic => MailError::AccountUnavailable { to, reason },
+    }
+}
+
 impl Mailer for SesMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         let to = email.to().to_owned();
@@ -40,13 +50,25 @@ impl Mailer for SesMailer {
             .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await
-            .map_err(|err| {
-                let reason = sdk_error_text(&err);
-                match sdk_error_kind(&err) {
-                    ErrorKind::Permanent => MailError::Rejected { to: to.clone(), reason },
-                    ErrorKind::Transient => MailError::Unavailable { to: to.clone(), reason },
-                }
-            })?;
+            .map_err(|err| mail_error(to.clone(), sdk_error_text(&err), sdk_error_kind(&err)))?;
         Ok(out.message_id().unwrap_or_default().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use deskbell_runtime::Classify;
+    use deskbell_runtime::retry::code_kind;
+
+    use super::*;
+
+    #[test]
+    fn ses_account_errors_are_systemic_a_rejected_address_permanent() {
+        let kind = |code: &str| mail_error("a@example.com".into(), code.into(), code_kind(code, 400)).kind();
+        assert_eq!(kind("SendingPausedException"), ErrorKind::Systemic);
+        assert_eq!(kind("AccountSuspendedException"), ErrorKind::Systemic);
+        assert_eq!(kind("MailFromDomainNotVerifiedException"), ErrorKind::Systemic);
+        assert_eq!(kind("TooManyRequestsException"), ErrorKind::Transient);
+        assert_eq!(kind("MessageRejected"), ErrorKind::Permanent);
     }
 }
