@@ -167,9 +167,18 @@ async fn transient_failure_waits_out_its_backoff_before_the_next_receive() {
     let records = DynamoRecords::new(stack.dynamodb.clone(), &stack.jobs_table, chrono::Duration::days(30));
     let key = DeliveryKey { job_id: j.id.clone(), recipient_id: "newbie".into(), channel: Channel::Email };
     let other_worker = deskbell_records::Attempt { message_id: "someone-else".into(), receive_count: 1 };
-    let claim =
-        records.claim(&key, "user.welcome", &other_worker, chrono::Utc::now(), chrono::Duration::minutes(10)).await;
-    assert_eq!(claim.unwrap(), deskbell_records::Claim::Acquired);
+    let (hash, token, now) = (deskbell_notify::payload_hash(&j), other_worker.token(), chrono::Utc::now());
+    let request = deskbell_records::LockRequest {
+        key: &key,
+        job_type: "user.welcome",
+        payload_hash: &hash,
+        attempt: &other_worker,
+        token: &token,
+        now,
+        until: now + chrono::Duration::minutes(10),
+    };
+    let claim = records.claim(&request).await;
+    assert!(matches!(claim.unwrap(), deskbell_records::Claim::Acquired(_)));
 
     let ids = stack.send(&[stack.retarget(&j.to_body())]).await;
     let (_, failed) = invoke(&f, &stack, 1).await;
