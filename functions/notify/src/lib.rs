@@ -20,6 +20,6 @@ pub use config::{NotifyConfig, PushConfig};
 pub use error::{DeliveryError, NotifyError};
 pub use function::{AwsNotify, AwsPush, NotifyFunction};
 pub use message::{ReportLink, Site};
-pub use notifier::{Notifier, Settings};
+pub use notifier::{Notifier, Settings, payload_hash};
 pub use pacing::{Clock, Pacing, SendRate};
 pub use plan::plan;

@@ -167,7 +167,9 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
         match self.deliveries.claim(&request).await? {
             Claim::Acquired(lock) => Ok(Some(lock)),
             Claim::Completed { .. } => Ok(None),
-            Claim::InFlight { .. } => Err(DeliveryError::InFlight { channel: key.channel, recipient: key.recipient_id.clone() }),
+            Claim::InFlight { .. } => {
+                Err(DeliveryError::InFlight { channel: key.channel, recipient: key.recipient_id.clone() })
+            }
             Claim::Refused { error } => Err(DeliveryError::Refused { to: p.recipient.user.email.clone(), error }),
             Claim::PayloadMismatch => Err(DeliveryError::PayloadMismatch { job_id: job.id.clone() }),
         }
@@ -190,7 +192,9 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
         let Some(email) =
             Email::new(&self.settings.sender, &user.email, &p.message.subject, p.html.clone(), p.text.clone())
         else {
-            return self.failed(lock, DeliveryError::Unaddressable { recipient: user.id.clone(), to: user.email.clone() }).await;
+            return self
+                .failed(lock, DeliveryError::Unaddressable { recipient: user.id.clone(), to: user.email.clone() })
+                .await;
         };
         self.send_rate.wait().await;
         // The wait for the rate may have eaten the time left.
@@ -248,8 +252,8 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
 }
 
 /// What a job asks for, hashed: its type, version and payload as decoded (so neither the
-/// producer's formatting nor `occurred_at` counts).
-fn payload_hash(job: &Job) -> PayloadHash {
+/// producer's formatting nor `occurred_at` counts). Stored with every delivery's claim.
+pub fn payload_hash(job: &Job) -> PayloadHash {
     // Strings, numbers, dates, enums and ordered maps: serialising cannot fail.
     let canonical = serde_json::to_vec(&(job.job_type().wire_name(), job.version, &job.payload)).unwrap_or_default();
     PayloadHash::of(&canonical)
@@ -288,10 +292,8 @@ where
             }
         }
         // Bounded: a long recipient list neither floods SES nor outlives the invocation.
-        let results: Vec<Result<(), DeliveryError>> = futures::stream::iter(deliveries)
-            .buffer_unordered(self.settings.pacing.concurrency.max(1))
-            .collect()
-            .await;
+        let results: Vec<Result<(), DeliveryError>> =
+            futures::stream::iter(deliveries).buffer_unordered(self.settings.pacing.concurrency.max(1)).collect().await;
         let total = results.len();
         let (deferred, errors): (Vec<DeliveryError>, Vec<DeliveryError>) =
             results.into_iter().filter_map(Result::err).partition(|e| matches!(e, DeliveryError::DeadlineNear));

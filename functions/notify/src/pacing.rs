@@ -75,11 +75,8 @@ pub struct SendRate {
 impl SendRate {
     /// `rate` sends per second; 0, negative or not finite: no limit.
     pub fn per_second(rate: f64) -> Self {
-        let interval = if rate.is_finite() && rate > 0.0 {
-            StdDuration::from_secs_f64(1.0 / rate)
-        } else {
-            StdDuration::ZERO
-        };
+        let interval =
+            if rate.is_finite() && rate > 0.0 { StdDuration::from_secs_f64(1.0 / rate) } else { StdDuration::ZERO };
         let burst = StdDuration::from_secs(1).saturating_sub(interval);
         Self { interval, burst, next: Mutex::new(None) }
     }

@@ -29,8 +29,8 @@ pub use health::{
     HourOutcomes, Incident, IncidentLog, IncidentState, Outcome, OutcomeCounts, OutcomeLog, hour_key, hour_of,
 };
 pub use idempotency::{
-    Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryRecord, DeliveryStatus, Lock, LockExpiry, LockRequest,
-    DeliveryOutcome, FinishError, FinishRetry, PayloadHash, finish,
+    Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryOutcome, DeliveryRecord, DeliveryStatus, FinishError,
+    FinishRetry, Lock, LockExpiry, LockRequest, PayloadHash, finish,
 };
 pub use memory::MemoryRecords;
 pub use report::{ReportLog, ReportOutcome, ReportRecord, ReportStart, ReportStatus};

@@ -44,7 +44,8 @@ impl DeliveryLog for MemoryRecords {
         }
         let attempts = existing.map_or(0, |r| r.attempts) + 1;
         let first_claimed_at = existing.and_then(|r| r.first_claimed_at).unwrap_or(request.now);
-        let payload_hash = existing.and_then(|r| r.payload_hash.clone()).unwrap_or_else(|| request.payload_hash.clone());
+        let payload_hash =
+            existing.and_then(|r| r.payload_hash.clone()).unwrap_or_else(|| request.payload_hash.clone());
         map.insert(
             request.key.clone(),
             DeliveryRecord {
@@ -87,9 +88,9 @@ impl DeliveryLog for MemoryRecords {
             }
         }
         let mut map = self.deliveries.lock().await;
-        let record = map.get_mut(&lock.key).filter(|r| {
-            r.lock_token.as_deref() == Some(lock.token.as_str()) && r.status == DeliveryStatus::Pending
-        });
+        let record = map
+            .get_mut(&lock.key)
+            .filter(|r| r.lock_token.as_deref() == Some(lock.token.as_str()) && r.status == DeliveryStatus::Pending);
         let Some(record) = record else {
             let holder = map.get(&lock.key).map_or_else(|| "no record".to_owned(), DeliveryRecord::holder);
             return Err(FinishError::LockLost { key: lock.key.clone(), token: lock.token.clone(), holder });
