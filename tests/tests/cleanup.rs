@@ -12,7 +12,8 @@ use deskbell_cleanup::{AwsCleanup, Cleanup, Report};
 use deskbell_inbox::{DynamoInbox, Notification, NotificationStore};
 use deskbell_integration::{CallCounter, Stack};
 use deskbell_records::{
-    Attempt, Channel, DeliveryKey, DeliveryLog, DynamoRecords, FailureLog, FailureRecord, ReportLog, ReportOutcome,
+    Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryOutcome, DynamoRecords, FailureLog, FailureRecord,
+    LockRequest, PayloadHash, ReportLog, ReportOutcome,
 };
 use deskbell_retention::{AwsRetention, Kind, PASS_PK, Policy};
 use lambda_runtime::{Context, LambdaEvent};
@@ -89,8 +90,19 @@ async fn seed(stack: &Stack, n: usize) -> (Seeded, DateTime<Utc>) {
 
         let delivery = DeliveryKey { job_id: format!("job-{i}"), recipient_id: "u-1".into(), channel: Channel::Email };
         let sent = dated(Kind::Deliveries, past, now);
-        records.claim(&delivery, "ticket.assigned", &attempt(), sent, Duration::seconds(60)).await.unwrap();
-        records.mark_sent(&delivery, "ticket.assigned", &attempt(), Some("ses-1"), sent).await.unwrap();
+        let (hash, token) = (PayloadHash::of(b"payload"), attempt().token());
+        let lock = LockRequest {
+            key: &delivery,
+            job_type: "ticket.assigned",
+            payload_hash: &hash,
+            attempt: &attempt(),
+            token: &token,
+            now: sent,
+            until: sent + Duration::seconds(60),
+        };
+        let Claim::Acquired(lock) = records.claim(&lock).await.unwrap() else { panic!("fresh delivery claimed") };
+        let outcome = DeliveryOutcome::Completed { provider_id: Some("ses-1") };
+        records.finish(&lock, &outcome, sent).await.unwrap();
         let failure = FailureRecord {
             message_id: format!("msg-{i}"),
             queue: "deskbell-notifications".into(),

@@ -188,15 +188,26 @@ async fn transient_failure_waits_out_its_backoff_before_the_next_receive() {
     // The emulator cannot throttle, so the transient case is a claim still in flight: a pending
     // email delivery whose lease has not run out, as when another worker is sending it now.
     let f = AwsNotify::from_aws(&stack.aws, stack.notify_config());
-    let j = job(JobType::UserWelcome, &format!("{}-w", stack.name));
+    let body = stack.retarget(&job(JobType::UserWelcome, &format!("{}-w", stack.name)).to_body());
+    // The job as sent: the other worker claimed it for the same payload.
+    let j = deskbell_contract::decode(&body).unwrap();
     let records = DynamoRecords::new(stack.dynamodb.clone(), &stack.jobs_table, chrono::Duration::days(30));
     let key = DeliveryKey { job_id: j.id.clone(), recipient_id: "newbie".into(), channel: Channel::Email };
     let other_worker = deskbell_records::Attempt { message_id: "someone-else".into(), receive_count: 1 };
-    let claim =
-        records.claim(&key, "user.welcome", &other_worker, chrono::Utc::now(), chrono::Duration::minutes(10)).await;
-    assert_eq!(claim.unwrap(), deskbell_records::Claim::Acquired);
+    let (hash, token, now) = (deskbell_notify::payload_hash(&j), other_worker.token(), chrono::Utc::now());
+    let request = deskbell_records::LockRequest {
+        key: &key,
+        job_type: "user.welcome",
+        payload_hash: &hash,
+        attempt: &other_worker,
+        token: &token,
+        now,
+        until: now + chrono::Duration::minutes(10),
+    };
+    let claim = records.claim(&request).await;
+    assert!(matches!(claim.unwrap(), deskbell_records::Claim::Acquired(_)));
 
-    let ids = stack.send(&[stack.retarget(&j.to_body())]).await;
+    let ids = stack.send(&[body]).await;
     let (_, failed) = invoke(&f, &stack, 1).await;
     assert_eq!(failed, BTreeSet::from([ids[0].clone()]));
     let reason = FailureLog::get(&records, &ids[0]).await.unwrap().unwrap();

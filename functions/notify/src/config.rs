@@ -4,8 +4,11 @@ use chrono::Duration;
 use deskbell_jobs::{RetryPolicy, deadline_margin_from_env};
 use deskbell_runtime::{ConfigError, Env};
 
+use deskbell_records::{FinishRetry, LockExpiry};
+
 use crate::message::Site;
 use crate::notifier::Settings;
+use crate::pacing::Pacing;
 
 /// Everything notify reads from its environment (see the README's configuration table).
 #[derive(Debug, Clone)]
@@ -65,6 +68,8 @@ impl NotifyConfig {
                 reason: "expected `Name <address>` or an address, on one line".into(),
             });
         }
+        // One margin for both checks: no record starts, and no delivery of a started record.
+        let deadline_margin = deadline_margin_from_env(env)?;
         Ok(Self {
             settings: Settings {
                 site: Site {
@@ -73,7 +78,12 @@ impl NotifyConfig {
                 },
                 sender,
                 notification_ttl: Duration::days(env.parsed_or("DESKBELL_NOTIFICATION_TTL_DAYS", 180)?),
-                lease: Duration::seconds(env.parsed_or("DESKBELL_DELIVERY_LEASE_SECS", 60)?),
+                lock: LockExpiry {
+                    fallback: Duration::seconds(env.parsed_or("DESKBELL_DELIVERY_LEASE_SECS", 60)?),
+                    ..LockExpiry::default()
+                },
+                finish_retry: FinishRetry::default(),
+                pacing: pacing(env, deadline_margin)?,
                 report_link_ttl: report_link_ttl(env)?,
             },
             jobs_table: env.required("DESKBELL_JOBS_TABLE")?,
@@ -87,11 +97,34 @@ impl NotifyConfig {
                 .map(|s| Some(s).filter(|s| !s.is_empty()))?,
             record_retention: Duration::days(env.parsed_or("DESKBELL_RECORD_RETENTION_DAYS", 30)?),
             retry: RetryPolicy::from_env(env)?,
-            deadline_margin: deadline_margin_from_env(env)?,
+            deadline_margin,
             concurrency: env.parsed_or("DESKBELL_BATCH_CONCURRENCY", 10)?,
             push: push_config(env)?,
         })
     }
+}
+
+/// The bounds of one job's fan-out: at least one delivery at a time, a send rate that is a
+/// number of emails per second (0: unpaced), and the batch's deadline margin.
+fn pacing<F: Fn(&str) -> Option<String>>(env: &Env<F>, deadline_margin: Duration) -> Result<Pacing, ConfigError> {
+    let defaults = Pacing::default();
+    let concurrency: usize = env.parsed_or("DESKBELL_DELIVERY_CONCURRENCY", defaults.concurrency)?;
+    if concurrency == 0 {
+        return Err(ConfigError::Invalid {
+            name: "DESKBELL_DELIVERY_CONCURRENCY".into(),
+            value: "0".into(),
+            reason: "expected at least 1 delivery at a time".into(),
+        });
+    }
+    let max_send_rate: f64 = env.parsed_or("DESKBELL_SES_MAX_SEND_RATE", defaults.max_send_rate)?;
+    if !max_send_rate.is_finite() || max_send_rate < 0.0 {
+        return Err(ConfigError::Invalid {
+            name: "DESKBELL_SES_MAX_SEND_RATE".into(),
+            value: max_send_rate.to_string(),
+            reason: "expected emails per second, 0 or more (0: not paced)".into(),
+        });
+    }
+    Ok(Pacing { concurrency, max_send_rate, deadline_margin })
 }
 
 /// The life of a report download link: 1 s to 7 days (the longest S3 presigns for).
@@ -133,6 +166,28 @@ mod tests {
         assert_eq!(c.configuration_set, None);
         assert_eq!(c.reports_bucket, None);
         assert_eq!(c.settings.report_link_ttl, std::time::Duration::from_secs(3600));
+        assert_eq!(c.settings.pacing, Pacing::default());
+        assert_eq!(c.settings.lock.fallback, Duration::seconds(60));
+    }
+
+    #[test]
+    fn fan_out_bounds_are_read_and_nonsense_is_refused_by_name() {
+        let vars = minimal_and(&[
+            ("DESKBELL_DELIVERY_CONCURRENCY", "3"),
+            ("DESKBELL_SES_MAX_SEND_RATE", "50.5"),
+            ("DESKBELL_DEADLINE_MARGIN_SECS", "2"),
+        ]);
+        let pacing = NotifyConfig::from_env(&Env::pairs(vars)).unwrap().settings.pacing;
+        assert_eq!(pacing, Pacing { concurrency: 3, max_send_rate: 50.5, deadline_margin: Duration::seconds(2) });
+        for (name, value) in [
+            ("DESKBELL_DELIVERY_CONCURRENCY", "0"),
+            ("DESKBELL_SES_MAX_SEND_RATE", "-1"),
+            ("DESKBELL_SES_MAX_SEND_RATE", "inf"),
+            ("DESKBELL_DEADLINE_MARGIN_SECS", "-3"),
+        ] {
+            let err = NotifyConfig::from_env(&Env::pairs(minimal_and(&[(name, value)]))).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::fmt;
 
 use deskbell_mailer::MailError;
 use deskbell_objects::ObjectError;
-use deskbell_records::Channel;
+use deskbell_records::{Channel, FinishError};
 use deskbell_runtime::{Classify, ErrorKind, TableError};
 
 /// Why one delivery (one recipient, one channel) did not happen.
@@ -21,6 +21,15 @@ pub enum DeliveryError {
     Refused { to: String, error: String },
     #[error("email to user {recipient}: address {to:?} or sender cannot be used in a header")]
     Unaddressable { recipient: String, to: String },
+    /// The outcome was not written (table error, or the lock was lost to another worker).
+    #[error(transparent)]
+    Finish(#[from] FinishError),
+    /// The idempotency key was first claimed with another payload.
+    #[error("envelope id {job_id} reused with a different payload")]
+    PayloadMismatch { job_id: String },
+    /// Not started: too little time left before the invocation's deadline.
+    #[error("deadline near")]
+    DeadlineNear,
 }
 
 impl Classify for DeliveryError {
@@ -28,8 +37,9 @@ impl Classify for DeliveryError {
         match self {
             Self::Mail(e) => e.kind(),
             Self::Table(e) => e.kind(),
-            Self::InFlight { .. } => ErrorKind::Transient,
-            Self::Refused { .. } | Self::Unaddressable { .. } => ErrorKind::Permanent,
+            Self::Finish(e) => e.kind(),
+            Self::InFlight { .. } | Self::DeadlineNear => ErrorKind::Transient,
+            Self::Refused { .. } | Self::Unaddressable { .. } | Self::PayloadMismatch { .. } => ErrorKind::Permanent,
         }
     }
 }
@@ -46,9 +56,10 @@ pub enum NotifyError {
     ForeignBucket { report_id: String, bucket: String, reports_bucket: String },
     #[error("download link of report {report_id}: {error}")]
     ReportLink { report_id: String, error: ObjectError },
-    /// Some deliveries failed; the others are done and will not be repeated on retry.
-    #[error("{} of {total} deliveries failed: {}", .errors.len(), Joined(.errors))]
-    Deliveries { total: usize, errors: Vec<DeliveryError> },
+    /// Some deliveries failed or were left for the next receive (`deferred`, the deadline
+    /// being near); the others are done and will not be repeated on retry.
+    #[error("{}", DeliveriesText(.total, .errors, .deferred))]
+    Deliveries { total: usize, errors: Vec<DeliveryError>, deferred: usize },
 }
 
 impl Classify for NotifyError {
@@ -60,26 +71,42 @@ impl Classify for NotifyError {
             Self::WrongQueue { .. } | Self::ForeignBucket { .. } => ErrorKind::Permanent,
             Self::Tickets(e) => e.kind(),
             Self::ReportLink { error, .. } => error.kind(),
-            Self::Deliveries { errors, .. } => {
+            Self::Deliveries { errors, deferred, .. } => {
+                // Systemic wins (the account, not the job, is at fault), then anything worth
+                // retrying: a deferred delivery comes back on the next receive.
                 let kinds: Vec<ErrorKind> = errors.iter().map(Classify::kind).collect();
-                [ErrorKind::Systemic, ErrorKind::Transient]
-                    .into_iter()
-                    .find(|k| kinds.contains(k))
-                    .unwrap_or(ErrorKind::Permanent)
+                if kinds.contains(&ErrorKind::Systemic) {
+                    ErrorKind::Systemic
+                } else if *deferred > 0 || kinds.contains(&ErrorKind::Transient) {
+                    ErrorKind::Transient
+                } else {
+                    ErrorKind::Permanent
+                }
             }
         }
     }
 }
 
-struct Joined<'a>(&'a [DeliveryError]);
+/// Total, failed deliveries, deferred ones.
+struct DeliveriesText<'a>(&'a usize, &'a [DeliveryError], &'a usize);
 
-impl fmt::Display for Joined<'_> {
+impl fmt::Display for DeliveriesText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
+        let Self(total, errors, deferred) = *self;
+        if !errors.is_empty() {
+            write!(f, "{} of {total} deliveries failed: ", errors.len())?;
+            for (i, e) in errors.iter().enumerate() {
+                if i > 0 {
+                    f.write_str("; ")?;
+                }
+                write!(f, "{e}")?;
+            }
+        }
+        if *deferred > 0 {
+            if !errors.is_empty() {
                 f.write_str("; ")?;
             }
-            write!(f, "{e}")?;
+            write!(f, "deadline near: {deferred} deliveries left for the next receive")?;
         }
         Ok(())
     }

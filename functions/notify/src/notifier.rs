@@ -1,18 +1,23 @@
 //! Act: deliver a job's plan, once per recipient and channel, through the traits.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use deskbell_contract::{Job, Payload};
-use deskbell_inbox::{Notification, NotificationStore, Stored};
+use deskbell_inbox::{Notification, NotificationStore};
 use deskbell_jobs::{JobContext, JobHandler};
 use deskbell_mailer::{Email, Mailer, single_line};
 use deskbell_objects::ObjectStore;
 use deskbell_push::{NoPush, Push, PushMessage};
-use deskbell_records::{Channel, Claim, DeliveryKey, DeliveryLog};
+use deskbell_records::{
+    Channel, Claim, DeliveryKey, DeliveryLog, DeliveryOutcome, FinishRetry, Lock, LockExpiry, LockRequest, PayloadHash,
+    finish,
+};
+use deskbell_runtime::{Classify, ErrorKind};
 use deskbell_tickets::{Activity, TicketStore};
-use futures::future::join_all;
+use futures::StreamExt;
 
 use crate::error::{DeliveryError, NotifyError};
 use crate::message::{ReportLink, Site};
+use crate::pacing::{Clock, Pacing, SendRate};
 use crate::plan::{Planned, plan};
 
 /// What notify needs to know besides the job.
@@ -23,8 +28,13 @@ pub struct Settings {
     pub sender: String,
     /// How long in-app notifications live.
     pub notification_ttl: Duration,
-    /// How long a claimed email belongs to its worker before another may send it.
-    pub lease: Duration,
+    /// How long a delivery's in-progress lock lives: the invocation's deadline plus a margin,
+    /// or a fallback without a deadline.
+    pub lock: LockExpiry,
+    /// How the completion write is retried in process.
+    pub finish_retry: FinishRetry,
+    /// Bounds of one job's fan-out: concurrency, send rate, deadline margin.
+    pub pacing: Pacing,
     /// How long a report's download link works.
     pub report_link_ttl: std::time::Duration,
 }
@@ -40,11 +50,15 @@ pub struct Notifier<M, D, N, T, O, P = NoPush> {
     reports: Option<O>,
     settings: Settings,
     push: P,
+    /// Shared by every job of this instance: SES's rate is per account.
+    send_rate: SendRate,
+    clock: Clock,
 }
 
 impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectStore> Notifier<M, D, N, T, O> {
     pub fn new(mailer: M, deliveries: D, inbox: N, tickets: T, reports: Option<O>, settings: Settings) -> Self {
-        Self { mailer, deliveries, inbox, tickets, reports, settings, push: NoPush }
+        let send_rate = SendRate::per_second(settings.pacing.max_send_rate);
+        Self { mailer, deliveries, inbox, tickets, reports, settings, push: NoPush, send_rate, clock: Clock::system() }
     }
 }
 
@@ -53,8 +67,13 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
 {
     /// The same notifier, pushing new in-app notifications through `push`.
     pub fn with_push<Q: Push>(self, push: Q) -> Notifier<M, D, N, T, O, Q> {
-        let Self { mailer, deliveries, inbox, tickets, reports, settings, .. } = self;
-        Notifier { mailer, deliveries, inbox, tickets, reports, settings, push }
+        let Self { mailer, deliveries, inbox, tickets, reports, settings, send_rate, clock, .. } = self;
+        Notifier { mailer, deliveries, inbox, tickets, reports, settings, push, send_rate, clock }
+    }
+
+    /// The same notifier, watching its deadline on `clock`.
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
     }
 
     pub fn push(&self) -> &P {
@@ -102,55 +121,96 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
         Ok(Some(ReportLink { url, expires_in }))
     }
 
+    /// One delivery: claimed through the idempotency log, performed, completed. None starts
+    /// when the deadline is near: it is left for the next receive.
     async fn deliver(
         &self,
         job: &Job,
         ctx: &JobContext,
+        hash: &PayloadHash,
         planned: &Planned,
         channel: Channel,
     ) -> Result<(), DeliveryError> {
+        if self.settings.pacing.deadline_near(self.clock.now(), ctx.deadline) {
+            return Err(DeliveryError::DeadlineNear);
+        }
         let key = DeliveryKey { job_id: job.id.clone(), recipient_id: planned.recipient.user.id.clone(), channel };
+        let Some(lock) = self.claim(job, ctx, hash, &key, planned).await? else {
+            return Ok(());
+        };
         match channel {
-            Channel::Email => self.email(job, ctx, planned, &key).await,
-            Channel::InApp => self.in_app(job, ctx, planned, &key).await,
+            Channel::Email => self.email(ctx, planned, &lock).await,
+            Channel::InApp => self.in_app(job, planned, &lock).await,
         }
     }
 
-    async fn email(&self, job: &Job, ctx: &JobContext, p: &Planned, key: &DeliveryKey) -> Result<(), DeliveryError> {
-        let user = &p.recipient.user;
-        let job_type = job.job_type().wire_name();
-        match self.deliveries.claim(key, job_type, &ctx.attempt, ctx.now, self.settings.lease).await? {
-            Claim::Acquired => {}
-            Claim::AlreadySent => return Ok(()),
-            Claim::InFlight => {
-                return Err(DeliveryError::InFlight { channel: key.channel, recipient: user.id.clone() });
+    /// The lock of `key`, or none when an earlier delivery completed it.
+    async fn claim(
+        &self,
+        job: &Job,
+        ctx: &JobContext,
+        hash: &PayloadHash,
+        key: &DeliveryKey,
+        p: &Planned,
+    ) -> Result<Option<Lock>, DeliveryError> {
+        let now = self.clock.now();
+        let token = ctx.attempt.token();
+        let request = LockRequest {
+            key,
+            job_type: job.job_type().wire_name(),
+            payload_hash: hash,
+            attempt: &ctx.attempt,
+            token: &token,
+            now,
+            until: self.settings.lock.until(now, ctx.deadline),
+        };
+        match self.deliveries.claim(&request).await? {
+            Claim::Acquired(lock) => Ok(Some(lock)),
+            Claim::Completed { .. } => Ok(None),
+            Claim::InFlight { .. } => {
+                Err(DeliveryError::InFlight { channel: key.channel, recipient: key.recipient_id.clone() })
             }
-            Claim::Refused { error } => {
-                return Err(DeliveryError::Refused { to: user.email.clone(), error });
-            }
+            Claim::Refused { error } => Err(DeliveryError::Refused { to: p.recipient.user.email.clone(), error }),
+            Claim::PayloadMismatch => Err(DeliveryError::PayloadMismatch { job_id: job.id.clone() }),
         }
+    }
+
+    /// Writes `outcome` for `lock`, retried in process while the lock is ours.
+    async fn finish(&self, lock: &Lock, outcome: DeliveryOutcome<'_>) -> Result<(), DeliveryError> {
+        Ok(finish(&self.deliveries, lock, &outcome, self.clock.now(), self.settings.finish_retry).await?)
+    }
+
+    /// Reports `err` as the lock's failure, then answers it (or the write's own error).
+    async fn failed(&self, lock: &Lock, err: DeliveryError) -> Result<(), DeliveryError> {
+        let permanent = err.kind() == ErrorKind::Permanent;
+        self.finish(lock, DeliveryOutcome::Failed { error: &err.to_string(), permanent }).await?;
+        Err(err)
+    }
+
+    async fn email(&self, ctx: &JobContext, p: &Planned, lock: &Lock) -> Result<(), DeliveryError> {
+        let user = &p.recipient.user;
         let Some(email) =
             Email::new(&self.settings.sender, &user.email, &p.message.subject, p.html.clone(), p.text.clone())
         else {
-            let err = DeliveryError::Unaddressable { recipient: user.id.clone(), to: user.email.clone() };
-            self.deliveries.mark_failed(key, &ctx.attempt, &err.to_string(), true, ctx.now).await?;
-            return Err(err);
+            return self
+                .failed(lock, DeliveryError::Unaddressable { recipient: user.id.clone(), to: user.email.clone() })
+                .await;
         };
+        self.send_rate.wait().await;
+        // The wait for the rate may have eaten the time left.
+        if self.settings.pacing.deadline_near(self.clock.now(), ctx.deadline) {
+            return self.failed(lock, DeliveryError::DeadlineNear).await;
+        }
         match self.mailer.send(&email).await {
-            Ok(provider_id) => {
-                self.deliveries.mark_sent(key, job_type, &ctx.attempt, Some(&provider_id), ctx.now).await?;
-                Ok(())
-            }
-            Err(err) => {
-                let permanent = deskbell_runtime::Classify::kind(&err) == deskbell_runtime::ErrorKind::Permanent;
-                self.deliveries.mark_failed(key, &ctx.attempt, &err.to_string(), permanent, ctx.now).await?;
-                Err(err.into())
-            }
+            Ok(provider_id) => self.finish(lock, DeliveryOutcome::Completed { provider_id: Some(&provider_id) }).await,
+            Err(err) => self.failed(lock, err.into()).await,
         }
     }
 
-    /// The store itself is idempotent (same job and user, same id): no claim needed.
-    async fn in_app(&self, job: &Job, ctx: &JobContext, p: &Planned, key: &DeliveryKey) -> Result<(), DeliveryError> {
+    /// Stored under an id derived from the job, the user and the key's first claim, so a
+    /// retry that finds the lock lapsed stores the same notification; once completed, a
+    /// retry stores nothing (a notification the user deleted stays deleted).
+    async fn in_app(&self, job: &Job, p: &Planned, lock: &Lock) -> Result<(), DeliveryError> {
         let m = &p.message;
         let link = m.notification_link().unwrap_or(&self.settings.site.app_url).to_owned();
         let notification = Notification::new(
@@ -160,20 +220,22 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
             single_line(&m.heading, 200),
             m.summary.clone(),
             link,
-            job.occurred_at,
+            lock.first_claimed_at,
             self.settings.notification_ttl,
         );
-        let stored = self.inbox.store(&notification).await?;
-        self.deliveries.mark_sent(key, job.job_type().wire_name(), &ctx.attempt, None, ctx.now).await?;
-        if stored == Stored::New {
-            self.push_new(notification, ctx.now).await;
+        if let Err(err) = self.inbox.store(&notification).await {
+            return self.failed(lock, err.into()).await;
         }
+        self.finish(lock, DeliveryOutcome::Completed { provider_id: None }).await?;
+        // Pushed by the worker that completed it, after completing: once, unless that worker
+        // dies between the two.
+        self.push_new(notification, self.clock.now()).await;
         Ok(())
     }
 
     /// Best effort: the notification is stored whatever happens here, and the clients that
     /// miss a push read it from the inbox API (a redelivered job finds it stored: no push).
-    async fn push_new(&self, notification: Notification, now: chrono::DateTime<chrono::Utc>) {
+    async fn push_new(&self, notification: Notification, now: DateTime<Utc>) {
         let user = notification.user_id.clone();
         let connections = match self.push.connections_of(&user, now).await {
             Ok(c) if c.is_empty() => return,
@@ -187,6 +249,14 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
         let report = self.push.send(&connections, &PushMessage::new(notification, unread_count)).await;
         tracing::info!(delivered = report.delivered, gone = report.gone, failed = report.failed, "pushed");
     }
+}
+
+/// What a job asks for, hashed: its type, version and payload as decoded (so neither the
+/// producer's formatting nor `occurred_at` counts). Stored with every delivery's claim.
+pub fn payload_hash(job: &Job) -> PayloadHash {
+    // Strings, numbers, dates, enums and ordered maps: serialising cannot fail.
+    let canonical = serde_json::to_vec(&(job.job_type().wire_name(), job.version, &job.payload)).unwrap_or_default();
+    PayloadHash::of(&canonical)
 }
 
 impl<M, D, N, T, O, P> JobHandler for Notifier<M, D, N, T, O, P>
@@ -213,11 +283,26 @@ where
         if let Some(activity) = Activity::of(job) {
             self.tickets.record_activity(&activity).await?;
         }
-        let deliveries = planned.iter().flat_map(|p| p.recipient.channels.iter().map(move |c| (p, *c)));
-        let results = join_all(deliveries.map(|(p, channel)| self.deliver(job, ctx, p, channel))).await;
+        let hash = payload_hash(job);
+        // Futures do nothing until polled: each checks the deadline when its turn comes.
+        let mut deliveries = Vec::new();
+        for p in &planned {
+            for channel in p.recipient.channels {
+                deliveries.push(self.deliver(job, ctx, &hash, p, *channel));
+            }
+        }
+        // Bounded: a long recipient list neither floods SES nor outlives the invocation.
+        let results: Vec<Result<(), DeliveryError>> =
+            futures::stream::iter(deliveries).buffer_unordered(self.settings.pacing.concurrency.max(1)).collect().await;
         let total = results.len();
-        let errors: Vec<DeliveryError> = results.into_iter().filter_map(Result::err).collect();
-        tracing::info!(deliveries = total, failed = errors.len(), "deliveries done");
-        if errors.is_empty() { Ok(()) } else { Err(NotifyError::Deliveries { total, errors }) }
+        let (deferred, errors): (Vec<DeliveryError>, Vec<DeliveryError>) =
+            results.into_iter().filter_map(Result::err).partition(|e| matches!(e, DeliveryError::DeadlineNear));
+        let deferred = deferred.len();
+        tracing::info!(deliveries = total, failed = errors.len(), deferred, "deliveries done");
+        if errors.is_empty() && deferred == 0 {
+            Ok(())
+        } else {
+            Err(NotifyError::Deliveries { total, errors, deferred })
+        }
     }
 }

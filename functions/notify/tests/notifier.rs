@@ -9,9 +9,9 @@ use deskbell_inbox::MemoryInbox;
 use deskbell_jobs::fixtures::{event, record};
 use deskbell_jobs::{BatchProcessor, MemoryVisibility, RetryPolicy};
 use deskbell_mailer::MemoryMailer;
-use deskbell_notify::{Notifier, NotifyFunction, Settings, Site};
+use deskbell_notify::{Notifier, NotifyFunction, Pacing, Settings, Site};
 use deskbell_objects::MemoryObjects;
-use deskbell_records::{DeliveryStatus, MemoryRecords};
+use deskbell_records::{DeliveryStatus, FinishRetry, LockExpiry, MemoryRecords};
 use deskbell_tickets::MemoryTickets;
 use lambda_runtime::{Context, LambdaEvent};
 
@@ -30,7 +30,9 @@ fn settings() -> Settings {
         site: Site { app_url: "https://help.example.com".into(), product: "Helpdesk".into() },
         sender: "Helpdesk <no-reply@example.com>".into(),
         notification_ttl: Duration::days(180),
-        lease: Duration::seconds(60),
+        lock: LockExpiry::default(),
+        finish_retry: FinishRetry { retries: 3, base: std::time::Duration::from_millis(1) },
+        pacing: Pacing::default(),
         report_link_ttl: std::time::Duration::from_secs(3600),
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use deskbell_contract::{Job, Payload, ReportReady, ReportRequested};
 use deskbell_jobs::{JobContext, JobHandler, JobQueue};
 use deskbell_objects::{ObjectStore, UploadedPart};
-use deskbell_records::{ReportLog, ReportOutcome, ReportRecord, ReportStart};
+use deskbell_records::{LockExpiry, ReportLog, ReportOutcome, ReportRecord, ReportStart};
 use deskbell_reports::{Part, ReportWriter, content_type, extension, matches};
 use deskbell_tickets::{TicketStore, plan_queries};
 use sha2::{Digest, Sha256};
@@ -19,7 +19,8 @@ use crate::error::ReportJobError;
 pub struct ReportSettings {
     /// Bytes per uploaded part (S3: at least 5 MiB for every part but the last).
     pub part_size: usize,
-    /// How long a started report belongs to its worker.
+    /// How long a started report belongs to its worker when the invocation has no deadline;
+    /// with one, until the deadline and a margin (a worker that times out frees it then).
     pub lease: Duration,
 }
 
@@ -46,14 +47,16 @@ pub fn object_key(report_id: &str, extension: &str) -> String {
     format!("reports/{id}.{extension}")
 }
 
-/// The report.ready job for a finished report; its id is derived from the report id, so
-/// publishing it again (after a retry) is deduplicated by notify.
-pub fn ready_job(request: &ReportRequested, bucket: &str, outcome: &ReportOutcome, now: DateTime<Utc>) -> Job {
+/// The report.ready job for a finished report. Every part is derived from what a redelivery
+/// repeats: its id from the report id, its time from the request's `occurred_at`, its payload
+/// from the recorded outcome. Publishing it again (after a retry) is the same envelope, which
+/// notify's idempotency delivers once.
+pub fn ready_job(request: &ReportRequested, bucket: &str, outcome: &ReportOutcome, requested_at: DateTime<Utc>) -> Job {
     let digest = Sha256::digest(request.report_id.as_bytes());
     let id: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     Job::new(
         format!("report-ready-{id}"),
-        now,
+        requested_at,
         Payload::ReportReady(ReportReady {
             report_id: request.report_id.clone(),
             requested_by: request.requested_by.clone(),
@@ -178,7 +181,9 @@ impl<T: TicketStore, O: ObjectStore, R: ReportLog, Q: JobQueue> JobHandler for R
             return Err(ReportJobError::WrongQueue { job_type: job.job_type().wire_name() });
         };
         let report_id = &request.report_id;
-        let start = self.reports.start(report_id, job.occurred_at, &ctx.attempt, ctx.now, self.settings.lease).await?;
+        let expiry = LockExpiry { fallback: self.settings.lease, ..LockExpiry::default() };
+        let lease = expiry.until(ctx.now, ctx.deadline) - ctx.now;
+        let start = self.reports.start(report_id, job.occurred_at, &ctx.attempt, ctx.now, lease).await?;
         let outcome = match start {
             ReportStart::InFlight => return Err(ReportJobError::InFlight { report_id: report_id.clone() }),
             // Built already (a redelivery): only make sure the requester is told.
@@ -200,7 +205,7 @@ impl<T: TicketStore, O: ObjectStore, R: ReportLog, Q: JobQueue> JobHandler for R
                 outcome
             }
         };
-        self.notifications.publish(&ready_job(request, self.objects.bucket(), &outcome, ctx.now)).await?;
+        self.notifications.publish(&ready_job(request, self.objects.bucket(), &outcome, job.occurred_at)).await?;
         Ok(())
     }
 }

@@ -54,7 +54,7 @@ async fn a_report_another_worker_is_building_is_retried_later_not_built_twice() 
 }
 
 #[tokio::test]
-async fn a_redelivered_report_is_not_rebuilt_but_its_requester_is_told_again_under_the_same_id() {
+async fn a_redelivered_report_is_not_rebuilt_but_its_requester_is_told_again_with_the_same_envelope() {
     let f = function();
     let requested = job(JobType::ReportRequested);
     assert!(run(&f, "m1", &requested).await.is_empty());
@@ -64,7 +64,9 @@ async fn a_redelivered_report_is_not_rebuilt_but_its_requester_is_told_again_und
     assert_eq!(f.reporter().reports().get_report("r-1").await.unwrap().unwrap().attempts, 1);
     let published = f.reporter().notifications().published().await;
     assert_eq!(published.len(), 2);
-    assert_eq!(published[0].id, published[1].id);
+    // Same id, same time, same payload: notify's idempotency key and payload hash both match.
+    assert_eq!(published[0], published[1]);
+    assert_eq!(published[0].occurred_at, requested.occurred_at);
     assert_eq!(published[0].job_type(), JobType::ReportReady);
 }
 

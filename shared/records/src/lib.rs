@@ -1,5 +1,5 @@
-//! Job records in the jobs table (DynamoDB): the [`DeliveryLog`] that makes every side effect
-//! happen once and logs it (pending / sent / failed), and the [`FailureLog`] that keeps why a
+//! Job records in the jobs table (DynamoDB): the [`DeliveryLog`], the idempotency primitive
+//! that makes every side effect happen once and logs it (in progress / completed / failed), and the [`FailureLog`] that keeps why a
 //! job failed, for the DLQ tooling to show beside the message.
 //!
 //! Both traits have a DynamoDB implementation ([`DynamoRecords`]) and an in-memory one
@@ -16,18 +16,21 @@
 //! | incident of a check | `incident#<check>:<resource>` | `incident` |
 //! | queue seen waiting since | `waiting#<queue>` | `waiting` |
 
-mod delivery;
 mod dynamo;
 mod failure;
 mod health;
+mod idempotency;
 mod memory;
 mod report;
 
-pub use delivery::{Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryRecord, DeliveryStatus};
 pub use dynamo::DynamoRecords;
 pub use failure::{FailureLog, FailureRecord};
 pub use health::{
     HourOutcomes, Incident, IncidentLog, IncidentState, Outcome, OutcomeCounts, OutcomeLog, hour_key, hour_of,
+};
+pub use idempotency::{
+    Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryOutcome, DeliveryRecord, DeliveryStatus, FinishError,
+    FinishRetry, Lock, LockExpiry, LockRequest, PayloadHash, finish,
 };
 pub use memory::MemoryRecords;
 pub use report::{ReportLog, ReportOutcome, ReportRecord, ReportStart, ReportStatus};

@@ -14,12 +14,19 @@ pub struct MemoryRecords {
     failures: Mutex<HashMap<String, FailureRecord>>,
     reports: Mutex<HashMap<String, ReportRecord>>,
     health: MemoryHealth,
+    /// Outcome writes still to fail (transiently), for tests of the in-process retry.
+    finish_faults: Mutex<u32>,
 }
 
 impl MemoryRecords {
     /// Every delivery record, in no particular order.
     pub async fn deliveries(&self) -> Vec<DeliveryRecord> {
         self.deliveries.lock().await.values().cloned().collect()
+    }
+
+    /// Makes the next `n` outcome writes fail with a transient table error.
+    pub async fn fail_next_finishes(&self, n: u32) {
+        *self.finish_faults.lock().await = n;
     }
 
     /// Every failure record, in no particular order.
@@ -29,83 +36,79 @@ impl MemoryRecords {
 }
 
 impl DeliveryLog for MemoryRecords {
-    async fn claim(
-        &self,
-        key: &DeliveryKey,
-        job_type: &str,
-        attempt: &Attempt,
-        now: DateTime<Utc>,
-        lease: Duration,
-    ) -> Result<Claim, RecordError> {
+    async fn claim(&self, request: &LockRequest<'_>) -> Result<Claim, RecordError> {
         let mut map = self.deliveries.lock().await;
-        if let Some(blocked) = map.get(key).and_then(|r| r.blocks(attempt, now)) {
+        let existing = map.get(request.key);
+        if let Some(blocked) = existing.and_then(|r| r.blocks(request)) {
             return Ok(blocked);
         }
-        let attempts = map.get(key).map_or(0, |r| r.attempts) + 1;
+        let attempts = existing.map_or(0, |r| r.attempts) + 1;
+        let first_claimed_at = existing.and_then(|r| r.first_claimed_at).unwrap_or(request.now);
+        let payload_hash =
+            existing.and_then(|r| r.payload_hash.clone()).unwrap_or_else(|| request.payload_hash.clone());
         map.insert(
-            key.clone(),
+            request.key.clone(),
             DeliveryRecord {
-                key: key.clone(),
-                job_type: job_type.to_owned(),
+                key: request.key.clone(),
+                job_type: request.job_type.to_owned(),
                 status: DeliveryStatus::Pending,
                 attempts,
                 provider_id: None,
                 error: None,
                 permanent: false,
-                attempt: attempt.clone(),
-                lease_until: Some(now + lease),
-                updated_at: now,
+                attempt: request.attempt.clone(),
+                lock_until: Some(request.until),
+                lock_token: Some(request.token.to_owned()),
+                payload_hash: Some(payload_hash),
+                first_claimed_at: Some(first_claimed_at),
+                updated_at: request.now,
             },
         );
-        Ok(Claim::Acquired)
+        Ok(Claim::Acquired(Lock {
+            key: request.key.clone(),
+            job_type: request.job_type.to_owned(),
+            token: request.token.to_owned(),
+            attempt: request.attempt.clone(),
+            first_claimed_at,
+            until: request.until,
+        }))
     }
 
-    async fn mark_sent(
-        &self,
-        key: &DeliveryKey,
-        job_type: &str,
-        attempt: &Attempt,
-        provider_id: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<(), RecordError> {
-        let mut map = self.deliveries.lock().await;
-        let record = map.entry(key.clone()).or_insert_with(|| DeliveryRecord {
-            key: key.clone(),
-            job_type: job_type.to_owned(),
-            status: DeliveryStatus::Pending,
-            attempts: 1,
-            provider_id: None,
-            error: None,
-            permanent: false,
-            attempt: attempt.clone(),
-            lease_until: None,
-            updated_at: now,
-        });
-        record.status = DeliveryStatus::Sent;
-        record.provider_id = provider_id.map(str::to_owned);
-        record.error = None;
-        record.attempt = attempt.clone();
-        record.lease_until = None;
-        record.updated_at = now;
-        Ok(())
-    }
-
-    async fn mark_failed(
-        &self,
-        key: &DeliveryKey,
-        attempt: &Attempt,
-        error: &str,
-        permanent: bool,
-        now: DateTime<Utc>,
-    ) -> Result<(), RecordError> {
-        if let Some(record) = self.deliveries.lock().await.get_mut(key) {
-            record.status = DeliveryStatus::Failed;
-            record.error = Some(error.to_owned());
-            record.permanent = permanent;
-            record.attempt = attempt.clone();
-            record.lease_until = None;
-            record.updated_at = now;
+    async fn finish(&self, lock: &Lock, outcome: &DeliveryOutcome<'_>, now: DateTime<Utc>) -> Result<(), FinishError> {
+        {
+            let mut faults = self.finish_faults.lock().await;
+            if *faults > 0 {
+                *faults -= 1;
+                return Err(FinishError::Table(RecordError {
+                    table: "memory".into(),
+                    operation: "finish delivery",
+                    message: "injected fault".into(),
+                    kind: deskbell_runtime::ErrorKind::Transient,
+                }));
+            }
         }
+        let mut map = self.deliveries.lock().await;
+        let record = map
+            .get_mut(&lock.key)
+            .filter(|r| r.lock_token.as_deref() == Some(lock.token.as_str()) && r.status == DeliveryStatus::Pending);
+        let Some(record) = record else {
+            let holder = map.get(&lock.key).map_or_else(|| "no record".to_owned(), DeliveryRecord::holder);
+            return Err(FinishError::LockLost { key: lock.key.clone(), token: lock.token.clone(), holder });
+        };
+        match *outcome {
+            DeliveryOutcome::Completed { provider_id } => {
+                record.status = DeliveryStatus::Sent;
+                record.provider_id = provider_id.map(str::to_owned);
+                record.error = None;
+            }
+            DeliveryOutcome::Failed { error, permanent } => {
+                record.status = DeliveryStatus::Failed;
+                record.error = Some(error.to_owned());
+                record.permanent = permanent;
+            }
+        }
+        record.lock_until = None;
+        record.updated_at = now;
         Ok(())
     }
 
@@ -179,56 +182,6 @@ impl FailureLog for MemoryRecords {
 
     async fn get(&self, message_id: &str) -> Result<Option<FailureRecord>, RecordError> {
         Ok(self.failures.lock().await.get(message_id).cloned())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key() -> DeliveryKey {
-        DeliveryKey { job_id: "j1".into(), recipient_id: "u1".into(), channel: Channel::Email }
-    }
-
-    fn at(message_id: &str, receive_count: u32) -> Attempt {
-        Attempt { message_id: message_id.into(), receive_count }
-    }
-
-    fn t(secs: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
-    }
-
-    #[tokio::test]
-    async fn second_claim_after_send_finds_it_sent() {
-        let log = MemoryRecords::default();
-        let lease = Duration::seconds(60);
-        assert_eq!(log.claim(&key(), "x", &at("m1", 1), t(0), lease).await.unwrap(), Claim::Acquired);
-        log.mark_sent(&key(), "x", &at("m1", 1), Some("ses-1"), t(1)).await.unwrap();
-        assert_eq!(log.claim(&key(), "x", &at("m2", 1), t(2), lease).await.unwrap(), Claim::AlreadySent);
-    }
-
-    #[tokio::test]
-    async fn pending_claim_blocks_until_its_lease_runs_out() {
-        let log = MemoryRecords::default();
-        let lease = Duration::seconds(60);
-        log.claim(&key(), "x", &at("m1", 1), t(0), lease).await.unwrap();
-        assert_eq!(log.claim(&key(), "x", &at("m1", 1), t(59), lease).await.unwrap(), Claim::InFlight);
-        assert_eq!(log.claim(&key(), "x", &at("m1", 1), t(60), lease).await.unwrap(), Claim::Acquired);
-        assert_eq!(DeliveryLog::get(&log, &key()).await.unwrap().unwrap().attempts, 2);
-    }
-
-    #[tokio::test]
-    async fn permanent_refusal_holds_for_the_same_message_only() {
-        let log = MemoryRecords::default();
-        let lease = Duration::seconds(60);
-        log.claim(&key(), "x", &at("m1", 1), t(0), lease).await.unwrap();
-        log.mark_failed(&key(), &at("m1", 1), "MessageRejected", true, t(1)).await.unwrap();
-        assert_eq!(
-            log.claim(&key(), "x", &at("m1", 2), t(2), lease).await.unwrap(),
-            Claim::Refused { error: "MessageRejected".into() }
-        );
-        // A redriven copy starts counting receives afresh: an operator decided to try again.
-        assert_eq!(log.claim(&key(), "x", &at("m1", 1), t(3), lease).await.unwrap(), Claim::Acquired);
     }
 }
 
