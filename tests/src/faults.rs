@@ -7,6 +7,7 @@ mod call;
 mod proxy;
 mod reply;
 mod rule;
+pub mod scenario;
 mod wire;
 
 pub use call::{Call, Service};
