@@ -266,10 +266,11 @@ impl Figures {
         )
     }
 
-    /// Prints the row, then asserts the target: drained, nothing lost, nothing duplicated,
-    /// nothing dead-lettered.
+    /// Prints the row, then asserts the fault fired and the target held: drained, nothing
+    /// lost, nothing duplicated, nothing dead-lettered.
     pub fn print_and_assert_target(&self) {
         println!("{}", self.row());
+        assert!(self.injected > 0, "{}: the fault never fired (its rule matched nothing)", self.scenario);
         let few = |v: &[String]| v.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
         assert!(self.drain.drained_in.is_some(), "{}: queue not drained: {self:?}", self.scenario);
         assert!(
