@@ -281,3 +281,55 @@ fn lower_headers(headers: &[httparse::Header<'_>]) -> Vec<(String, String)> {
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::AsyncWriteExt;
+
+    use super::*;
+
+    /// A wire whose peer has sent `bytes` and closed.
+    async fn peer_sent(bytes: &[u8]) -> Wire<tokio::io::DuplexStream> {
+        let (mut peer, ours) = tokio::io::duplex(64 * 1024);
+        peer.write_all(bytes).await.unwrap();
+        drop(peer);
+        Wire::new(ours)
+    }
+
+    #[tokio::test]
+    async fn requests_keep_their_raw_bytes_and_decode_chunked_bodies() {
+        let sized = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nX-Amz-Target: A.B\r\n\r\nhello";
+        let chunked = b"PUT /k HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhel\r\n2;x=y\r\nlo\r\n0\r\n\r\n";
+        let mut wire = peer_sent(&[&sized[..], &chunked[..]].concat()).await;
+
+        let first = wire.read_request().await.unwrap();
+        assert_eq!((first.method.as_str(), first.path.as_str(), first.body.as_slice()), ("POST", "/", &b"hello"[..]));
+        assert_eq!(first.header("x-amz-target"), Some("A.B"));
+        assert_eq!(first.raw, sized);
+
+        let second = wire.read_request().await.unwrap();
+        assert_eq!(second.body, b"hello");
+        assert_eq!(second.raw, chunked, "forwarded as it came");
+        assert!(matches!(wire.read_request().await, Err(WireError::Closed)));
+    }
+
+    #[tokio::test]
+    async fn responses_end_by_length_chunks_or_close_and_are_resent_framed() {
+        let mut wire = peer_sent(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok").await;
+        let sized = wire.read_response("POST").await.unwrap();
+        assert_eq!((sized.status, sized.body.as_slice()), (200, &b"ok"[..]));
+        let resent = String::from_utf8(sized.to_bytes()).unwrap();
+        assert!(
+            resent.starts_with("HTTP/1.1 200 OK\r\n") && resent.ends_with("content-length: 2\r\n\r\nok"),
+            "{resent}"
+        );
+        assert!(!resent.contains("Connection"), "{resent}");
+
+        let mut wire = peer_sent(b"HTTP/1.0 500 INTERNAL SERVER ERROR\r\nContent-Type: text/plain\r\n\r\nboom").await;
+        let until_close = wire.read_response("GET").await.unwrap();
+        assert_eq!((until_close.status, until_close.body.as_slice()), (500, &b"boom"[..]));
+
+        let mut wire = peer_sent(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n").await;
+        assert_eq!(wire.read_response("GET").await.unwrap().body, b"ok");
+    }
+}
