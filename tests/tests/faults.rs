@@ -77,11 +77,12 @@ async fn ses_throttled_past_the_old_receive_budget_loses_nothing() {
     run("(a) SES throttled", &stack, &jobs, fault, rule.injected(), drain).await;
 }
 
-/// (b) Every DynamoDB call throttled for 20 s: claims, sends' records and notifications wait.
+/// (b) Every DynamoDB call throttled for 40 s (past the old receive budget, inside the
+/// window): claims, sends' records and notifications wait.
 #[tokio::test]
 async fn dynamodb_throttled_for_a_while_loses_and_duplicates_nothing() {
     let (stack, jobs, proxy) = set_up("f-ddb-throttled").await;
-    let length = Duration::from_secs(20);
+    let length = Duration::from_secs(40);
     let rule = proxy.add(Rule::new(Service::Dynamodb, Fault::Throttle).for_the_next(length));
     let notify = scenario::notify_behind(&proxy, &stack, COMPRESSED).await;
     let drain = scenario::drain(&stack, &notify, pollers(length)).await;
