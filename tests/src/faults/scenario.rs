@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use aws_lambda_events::event::sqs::SqsEvent;
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use deskbell_contract::fixtures::{self, user_at};
 use deskbell_contract::{Payload, Role, SystemMaintenance, UserWelcome};
@@ -113,7 +113,7 @@ pub async fn drain(stack: &Stack, notify: &AwsNotify, pollers: Pollers) -> Drain
                 None => Some(invocation.await),
             };
             match outcome {
-                Some(Ok(response)) => stack.complete(&event, &response).await,
+                Some(Ok(response)) => complete(stack, &event, &response).await,
                 // The whole batch comes back after its visibility timeout, as with Lambda.
                 Some(Err(_)) => {
                     failed.fetch_add(1, Ordering::SeqCst);
@@ -130,6 +130,19 @@ pub async fn drain(stack: &Stack, notify: &AwsNotify, pollers: Pollers) -> Drain
         invocations: invocations.into_inner(),
         timed_out: timed_out.into_inner(),
         failed: failed.into_inner(),
+    }
+}
+
+/// Deletes the records the response does not name as failed, as Lambda does. A slow
+/// invocation's record may have been received again meanwhile, which makes its receipt handle
+/// stale: the delete fails and the record comes back, as at-least-once allows.
+async fn complete(stack: &Stack, event: &SqsEvent, response: &SqsBatchResponse) {
+    let failed: BTreeSet<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    for record in &event.records {
+        if !failed.contains(record.message_id.as_deref().unwrap_or_default()) {
+            let receipt = record.receipt_handle.clone().unwrap_or_default();
+            let _ = stack.sqs.delete_message().queue_url(&stack.queue_url).receipt_handle(receipt).send().await;
+        }
     }
 }
 
