@@ -53,12 +53,16 @@ impl Emulator {
 
     /// moto's whole state, as `/moto-api/data.json` shows it.
     pub async fn state(&self) -> Value {
-        reqwest::get(format!("{}/moto-api/data.json", self.endpoint))
-            .await
-            .expect("moto state")
-            .json()
-            .await
-            .expect("moto state is JSON")
+        // The dump walks moto's live models: while other tests write, it has been seen to
+        // answer something that is not JSON; a moment later it answers.
+        for _ in 0..10 {
+            let answer = reqwest::get(format!("{}/moto-api/data.json", self.endpoint)).await.expect("moto state");
+            if let Ok(state) = answer.json().await {
+                return state;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("moto's /moto-api/data.json did not answer JSON in 10 tries");
     }
 
     /// Emails SES recorded whose recipients are all at `domain`.

@@ -6,6 +6,7 @@
 
 mod calls;
 mod emulator;
+pub mod faults;
 pub mod inbox_model;
 pub mod push_gateway;
 mod stack;
