@@ -13,23 +13,19 @@ use std::time::Duration;
 use deskbell_integration::faults::scenario::{self, Drain, Figures, Jobs, Pollers};
 use deskbell_integration::faults::{Fault, FaultProxy, Limit, Rule, Service};
 use deskbell_integration::{Emulator, Stack};
+use deskbell_jobs::RetryPolicy;
 
 /// Jobs per scenario: half welcome emails, half maintenance notices to three admins each.
 const JOBS: usize = 20;
 
-/// notify's settings for the suite: the retry window in seconds instead of an hour, back-off
-/// of 1 to 4 s, a delivery lease of 10 s, and the margin before a deadline.
-const COMPRESSED: &[(&str, &str)] = &[
-    ("DESKBELL_RETRY_BASE_SECS", "1"),
-    ("DESKBELL_RETRY_MAX_SECS", "4"),
-    ("DESKBELL_RETRY_WINDOW_SECS", "60"),
-    ("DESKBELL_DELIVERY_LEASE_SECS", "10"),
-    ("DESKBELL_DEADLINE_MARGIN_SECS", "2"),
-];
+/// The retry budget compressed: a window of 60 s instead of an hour, back-off of 1 to 4 s. The
+/// stack's queue gets the maxReceiveCount derived from it, as the template's queues do from
+/// theirs, and notify the same settings.
+const RETRY: RetryPolicy = RetryPolicy { base_secs: 1, max_secs: 4, window_secs: 60 };
 
-/// The queue's `maxReceiveCount`: the template's today. Where the retry window is kept by
-/// receives derived from the back-off schedule, this is that derivation for [`COMPRESSED`].
-const MAX_RECEIVES: u32 = 5;
+/// notify's other settings for the suite: a delivery lock of 10 s when there is no deadline,
+/// and the margin before a deadline.
+const COMPRESSED: &[(&str, &str)] = &[("DESKBELL_DELIVERY_LEASE_SECS", "10"), ("DESKBELL_DEADLINE_MARGIN_SECS", "2")];
 
 /// Two pollers, no invocation timeout, and a bound well past the fault.
 fn pollers(fault: Duration) -> Pollers {
@@ -38,8 +34,7 @@ fn pollers(fault: Duration) -> Pollers {
 
 /// A stack, its jobs on the queue, and the fault proxy in front of moto.
 async fn set_up(test: &str) -> (Stack, Jobs, FaultProxy) {
-    let stack = Stack::new(test).await;
-    scenario::set_max_receives(&stack, MAX_RECEIVES).await;
+    let stack = Stack::with_retry(test, RETRY).await;
     let jobs = Jobs::mixed(&stack, JOBS);
     stack.send(&jobs.bodies).await;
     let proxy = FaultProxy::start(&Emulator::get().endpoint).await.expect("the fault proxy starts");

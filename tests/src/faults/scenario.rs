@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::SqsEvent;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use deskbell_contract::fixtures::{self, user_at};
 use deskbell_contract::{Payload, Role, SystemMaintenance, UserWelcome};
+use deskbell_jobs::{Invocation, records_to_delete};
 use deskbell_notify::AwsNotify;
 use lambda_runtime::{Context, LambdaEvent};
 
@@ -113,10 +114,11 @@ pub async fn drain(stack: &Stack, notify: &AwsNotify, pollers: Pollers) -> Drain
                 None => Some(invocation.await),
             };
             match outcome {
-                Some(Ok(response)) => complete(stack, &event, &response).await,
-                // The whole batch comes back after its visibility timeout, as with Lambda.
+                Some(Ok(response)) => complete(stack, &event, Invocation::Answered(&response)).await,
+                // The whole batch comes back after its back-off, as with Lambda.
                 Some(Err(_)) => {
                     failed.fetch_add(1, Ordering::SeqCst);
+                    complete(stack, &event, Invocation::Failed).await;
                 }
                 None => {
                     timed_out.fetch_add(1, Ordering::SeqCst);
@@ -133,16 +135,13 @@ pub async fn drain(stack: &Stack, notify: &AwsNotify, pollers: Pollers) -> Drain
     }
 }
 
-/// Deletes the records the response does not name as failed, as Lambda does. A slow
-/// invocation's record may have been received again meanwhile, which makes its receipt handle
-/// stale: the delete fails and the record comes back, as at-least-once allows.
-async fn complete(stack: &Stack, event: &SqsEvent, response: &SqsBatchResponse) {
-    let failed: BTreeSet<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
-    for record in &event.records {
-        if !failed.contains(record.message_id.as_deref().unwrap_or_default()) {
-            let receipt = record.receipt_handle.clone().unwrap_or_default();
-            let _ = stack.sqs.delete_message().queue_url(&stack.queue_url).receipt_handle(receipt).send().await;
-        }
+/// Deletes what Lambda's poller would after the invocation (the job core's one decision). A
+/// slow invocation's record may have been received again meanwhile, which makes its receipt
+/// handle stale: the delete fails and the record comes back, as at-least-once allows.
+async fn complete(stack: &Stack, event: &SqsEvent, invocation: Invocation<'_>) {
+    for record in records_to_delete(event, invocation, true) {
+        let receipt = record.receipt_handle.clone().unwrap_or_default();
+        let _ = stack.sqs.delete_message().queue_url(&stack.queue_url).receipt_handle(receipt).send().await;
     }
 }
 
@@ -191,27 +190,6 @@ pub async fn set_visibility_timeout(stack: &Stack, secs: u32) {
         .expect("set the visibility timeout");
 }
 
-/// Sets the source queue's `maxReceiveCount` (its redrive policy to the stack's DLQ).
-pub async fn set_max_receives(stack: &Stack, max_receives: u32) {
-    let out = stack
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&stack.dlq_url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .expect("the DLQ's ARN");
-    let dlq_arn = out.attributes().and_then(|a| a.get(&QueueAttributeName::QueueArn)).cloned().unwrap_or_default();
-    let policy = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{max_receives}"}}"#);
-    stack
-        .sqs
-        .set_queue_attributes()
-        .queue_url(&stack.queue_url)
-        .attributes(QueueAttributeName::RedrivePolicy, policy)
-        .send()
-        .await
-        .expect("set the redrive policy");
-}
 
 /// A scenario's figures, read from moto after the drain.
 #[derive(Debug, Clone)]
