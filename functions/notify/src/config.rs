@@ -7,7 +7,7 @@ use deskbell_runtime::{ConfigError, Env};
 use crate::message::Site;
 use crate::notifier::Settings;
 
-/// Everything notify reads from its environment (see the README's configuration table).
+/// Everything notify reads from its environment (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
     pub settings: Settings,
