@@ -12,7 +12,7 @@ use crate::{demo, dlq, mail, output, runner, send};
 
 const EXAMPLES: &str = "\
 Examples:
-  deskbell send events/ticket.assigned.json          send a sample (validated first)
+  deskbell send events/sqs/ticket.assigned.json       send a sample (validated first)
   deskbell send --type user.welcome --data '{\"user\": {...}}'
   deskbell send --bulk jobs.ndjson                    1 job a line, SendMessageBatch, concurrent
   deskbell stats                                      queue depths, in flight, DLQ depths
@@ -46,7 +46,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Send jobs: a file (an envelope, or a sample SQS event of events/), flags, or NDJSON in bulk.
+    /// Send jobs: a file (an envelope, or a sample SQS event of events/sqs/), flags, or NDJSON in bulk.
     Send(SendArgs),
     /// Dead-letter queues: list, show, redrive, purge.
     Dlq {
@@ -90,9 +90,9 @@ pub enum Command {
         #[command(subcommand)]
         action: StackAction,
     },
-    /// Send the samples of events/ through the running local stack and show what happened.
+    /// Send the SQS samples of events/sqs/ through the running local stack and show what happened.
     Demo {
-        #[arg(long, default_value = "events")]
+        #[arg(long, default_value = "events/sqs")]
         events: PathBuf,
         /// Where the emails are saved as HTML.
         #[arg(long, default_value = ".local/mail")]

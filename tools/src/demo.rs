@@ -1,4 +1,4 @@
-//! `deskbell demo`: sends the SQS samples of events/ through the running local stack, waits
+//! `deskbell demo`: sends the SQS samples of events/sqs/ through the running local stack, waits
 //! until the mapped queues are drained, fires the statistics and health schedules, and shows
 //! what happened: emails (saved as HTML), notifications, reports, and the DLQ with the reason
 //! of each message.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::context::{CliError, Local, QueueKind};
 
 /// Bodies read from a file: one envelope, or an SQS event (`{"Records": [{"body": …}]}`, as the
-/// samples in events/ are).
+/// samples in events/sqs/ are).
 pub fn bodies_of_file(text: &str) -> Result<Vec<String>, CliError> {
     let value: Value = serde_json::from_str(text).map_err(|e| CliError::Invalid(format!("not JSON: {e}")))?;
     match value.get("Records").and_then(Value::as_array) {

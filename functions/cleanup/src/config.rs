@@ -8,7 +8,7 @@ use deskbell_runtime::{ConfigError, Env};
 
 use crate::Settings;
 
-/// Everything cleanup reads from its environment (see the README's configuration table).
+/// Everything cleanup reads from its environment (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
 pub struct CleanupConfig {
     pub settings: Settings,

@@ -134,12 +134,12 @@ mod tests {
     #[test]
     fn the_sample_events_decode() {
         let plain: EventBridgeEvent<Value> =
-            serde_json::from_str(include_str!("../../../events/scheduled.cleanup.json")).unwrap();
+            serde_json::from_str(include_str!("../../../events/scheduled/cleanup.json")).unwrap();
         let r = decode(&plain, clock()).unwrap();
         assert!(!r.dry_run);
         assert_eq!(r.kinds.len(), Kind::ALL.len());
         let dry: EventBridgeEvent<Value> =
-            serde_json::from_str(include_str!("../../../events/scheduled.cleanup.dry-run.json")).unwrap();
+            serde_json::from_str(include_str!("../../../events/scheduled/cleanup.dry-run.json")).unwrap();
         let r = decode(&dry, clock()).unwrap();
         assert!(r.dry_run);
         assert_eq!(r.now, "2026-11-15T03:00:00Z".parse::<DateTime<Utc>>().unwrap());

@@ -18,7 +18,7 @@ use deskbell_jobs::QueueDepth;
 use deskbell_records::{HourOutcomes, Incident, IncidentState};
 use serde::Serialize;
 
-/// When a check fails (see the README's Health check section for the variables).
+/// When a check fails (docs/scheduled.md#health-check; the variables: docs/deploy.md#configuration).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thresholds {
     pub max_wait: Duration,

@@ -6,7 +6,7 @@ use deskbell_runtime::{ConfigError, Env};
 
 use crate::{Thresholds, Watched};
 
-/// Everything health reads from its environment (see the README's Health check section).
+/// Everything health reads from its environment (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
 pub struct HealthConfig {
     pub jobs_table: String,

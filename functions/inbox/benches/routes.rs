@@ -10,7 +10,7 @@ use lambda_http::Request;
 const USER: &str = "usr_helen_okafor";
 
 fn request(path: &str, query: &str) -> Request {
-    let text = include_str!("../../../events/inbox/list.json");
+    let text = include_str!("../../../events/http/list.json");
     let mut event: serde_json::Value = serde_json::from_str(text).unwrap();
     event["rawPath"] = path.into();
     event["requestContext"]["http"]["path"] = path.into();

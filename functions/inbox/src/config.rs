@@ -2,7 +2,7 @@
 
 use deskbell_runtime::{ConfigError, Env};
 
-/// Everything inbox reads from its environment (see the README's configuration table).
+/// Everything inbox reads from its environment (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
 pub struct InboxConfig {
     pub notifications_table: String,

@@ -15,7 +15,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn sample(name: &str) -> Request {
-    let path = format!("{}/../../events/inbox/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../../events/http/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -23,7 +23,7 @@ fn sample(name: &str) -> Request {
 /// A sample event, asked by `user` instead of Helen, at `path` with `query`.
 fn request(method: &str, path: &str, query: &str, user: Option<&str>) -> Request {
     let mut event: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{}/../../events/inbox/list.json", env!("CARGO_MANIFEST_DIR"))).unwrap(),
+        &std::fs::read_to_string(format!("{}/../../events/http/list.json", env!("CARGO_MANIFEST_DIR"))).unwrap(),
     )
     .unwrap();
     event["rawPath"] = path.into();
@@ -72,7 +72,7 @@ fn notification(user: &str, job: &str, at: DateTime<Utc>) -> Notification {
     )
 }
 
-/// Helen's report.ready notification (as notify stores it for events/report.ready.json) and
+/// Helen's report.ready notification (as notify stores it for events/sqs/report.ready.json) and
 /// two more, plus one of Bob's.
 async fn api() -> InboxApi<MemoryInbox> {
     let store = MemoryInbox::default();

@@ -10,7 +10,7 @@ use crate::message::Site;
 use crate::notifier::Settings;
 use crate::pacing::Pacing;
 
-/// Everything notify reads from its environment (see the README's configuration table).
+/// Everything notify reads from its environment (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
     pub settings: Settings,

@@ -15,7 +15,7 @@ use deskbell_push::Connections;
 use deskbell_runtime::{ConfigError, Env};
 use lambda_runtime::LambdaEvent;
 
-/// push's configuration (see the README's configuration table).
+/// push's configuration (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
 pub struct PushFnConfig {
     pub connections_table: String,

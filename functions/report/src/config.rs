@@ -6,7 +6,7 @@ use deskbell_runtime::{ConfigError, Env};
 
 use crate::reporter::ReportSettings;
 
-/// Everything report reads from its environment (see the README's configuration table).
+/// Everything report reads from its environment (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
 pub struct ReportConfig {
     pub settings: ReportSettings,

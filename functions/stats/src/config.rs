@@ -3,7 +3,7 @@
 use deskbell_contract::{User, recipients_from_json};
 use deskbell_runtime::{ConfigError, Env};
 
-/// Everything stats reads from its environment (see the README's Statistics section).
+/// Everything stats reads from its environment (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
 pub struct StatsConfig {
     pub tickets_table: String,

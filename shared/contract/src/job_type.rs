@@ -21,7 +21,7 @@ pub enum JobType {
 }
 
 impl JobType {
-    /// Every job type, in wire-name order of the README.
+    /// Every job type, in the order of the type table of docs/jobs.md.
     pub const ALL: [JobType; 13] = [
         Self::TicketCreated,
         Self::TicketUpdated,

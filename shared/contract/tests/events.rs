@@ -1,4 +1,4 @@
-//! The sample SQS events under `events/` stay valid: every body decodes as the job type its
+//! The sample SQS events under `events/sqs/` stay valid: every body decodes as the job type its
 //! file is named after and matches the committed JSON Schema; the mixed batch fails exactly
 //! where it says it does.
 
@@ -14,20 +14,19 @@ const BATCH: &str = "batch.mixed.json";
 const BAD_IN_BATCH: [&str; 3] = ["bad-not-json", "bad-unknown-type", "bad-missing-field"];
 
 fn events_dir() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../events")).to_path_buf()
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../events/sqs")).to_path_buf()
 }
 
 fn schema_dir() -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/v1")).to_path_buf()
 }
 
-/// Every `events/*.json` file name, sorted.
+/// Every `events/sqs/*.json` file name, sorted.
 fn event_files() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(events_dir())
-        .expect("events/ directory")
+        .expect("events/sqs/ directory")
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        // scheduled.<function>*.json are EventBridge events, checked by their function's tests.
-        .filter(|name| name.ends_with(".json") && !name.starts_with("scheduled."))
+        .filter(|name| name.ends_with(".json"))
         .collect();
     names.sort();
     names
@@ -44,7 +43,7 @@ struct Record {
     body: String,
 }
 
-/// The records of the Lambda SQS event in `events/<file>`.
+/// The records of the Lambda SQS event in `events/sqs/<file>`.
 fn records(file: &str) -> Vec<Record> {
     let event = read_json(&events_dir().join(file));
     let records = event["Records"].as_array().unwrap_or_else(|| panic!("{file}: no Records array"));
@@ -70,7 +69,7 @@ fn job_type_of(file: &str) -> JobType {
         other => other,
     };
     JobType::from_wire(wire)
-        .unwrap_or_else(|| panic!("events/{file}: {wire:?} is not a job type; name sample files <type>.json"))
+        .unwrap_or_else(|| panic!("events/sqs/{file}: {wire:?} is not a job type; name sample files <type>.json"))
 }
 
 /// Errors of `instance` against the committed schema file `v1/<name>.json`.
@@ -117,7 +116,7 @@ fn every_notify_job_type_has_a_sample_event() {
         .filter(|t| *t != JobType::ReportRequested && !shown.contains(t))
         .map(JobType::wire_name)
         .collect();
-    assert!(missing.is_empty(), "no events/<type>.json for {missing:?}");
+    assert!(missing.is_empty(), "no events/sqs/<type>.json for {missing:?}");
 }
 
 #[test]
