@@ -11,7 +11,7 @@
 //! schedule's fixed input carries no `time`): yesterday, or last Monday–Sunday.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use deskbell_contract::StatsPeriod;
+use deskbell_contract::{StatsPeriod, limits};
 use serde::Deserialize;
 
 use crate::StatsError;
@@ -77,6 +77,21 @@ impl Period {
         })?;
         let request = event.detail.unwrap_or_default();
         let kind = request.period.unwrap_or(StatsPeriod::Daily);
+        // Within the contract's instant range: the period's arithmetic cannot overflow, and
+        // the digest it produces decodes.
+        let bounded = |field: &str, at: DateTime<Utc>| {
+            if limits::in_range(at) {
+                Ok(())
+            } else {
+                Err(StatsError::Event { field: field.to_owned(), message: limits::out_of_range_message(at) })
+            }
+        };
+        if let Some(day) = request.date {
+            bounded("detail.date", day.and_time(chrono::NaiveTime::MIN).and_utc())?;
+        }
+        if let Some(time) = event.time {
+            bounded("time", time)?;
+        }
         Ok(match request.date {
             Some(day) => Self::containing(kind, day),
             None => Self::last_before(kind, event.time.unwrap_or(now)),
@@ -141,6 +156,18 @@ mod tests {
         assert!(err.to_string().starts_with("invalid field detail.date"), "{err}");
         let err = Period::from_event(&json!({"detail": {"dry_run": true}}), Utc::now()).unwrap_err();
         assert!(err.to_string().contains("unknown field `dry_run`"), "{err}");
+    }
+
+    #[test]
+    fn dates_outside_2000_to_2100_are_refused_naming_the_field() {
+        let err = Period::from_event(&json!({"detail": {"date": "+262143-12-31"}}), Utc::now()).unwrap_err();
+        assert!(err.to_string().starts_with("invalid field detail.date: "), "{err}");
+        let err = Period::from_event(&json!({"detail": {"date": "2100-01-01"}}), Utc::now()).unwrap_err();
+        assert_eq!(err.to_string(), "invalid field detail.date: 2100-01-01T00:00:00Z is outside 2000..2100");
+        let err = Period::from_event(&json!({"time": "1970-01-01T00:00:00Z"}), Utc::now()).unwrap_err();
+        assert!(err.to_string().starts_with("invalid field time: "), "{err}");
+        let p = Period::from_event(&json!({"detail": {"period": "weekly", "date": "2099-12-31"}}), Utc::now()).unwrap();
+        assert_eq!(p.end, at("2100-01-04T00:00:00Z"));
     }
 
     #[test]
