@@ -104,6 +104,8 @@ fn judged_at(path: &str, at: DateTime<Utc>, clock: DateTime<Utc>) -> Result<Date
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn event(json: &str) -> EventBridgeEvent<Value> {
@@ -182,6 +184,61 @@ mod tests {
         let json = SCHEDULED.replace("2026-12-01T03:00:00Z", "2027-12-01T03:00:00Z");
         let err = decode(&event(&json), clock()).unwrap_err().to_string();
         assert!(err.starts_with("invalid field time: 2027-12-01T03:00:00+00:00 is ahead of the clock"), "{err}");
+    }
+
+    const FIELDS: &str = "(dry_run|now|kinds|max_pages|time|detail|[a-z]{1,6})";
+
+    /// Hostile JSON for a scheduled event's fields: wrong types, huge and negative numbers,
+    /// dates far in the future or past, long, bidi and CR/LF text, nesting.
+    fn hostile() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            Just(serde_json::json!(1e308)),
+            prop_oneof![
+                Just("+99999-01-01T00:00:00Z"),
+                Just("-262143-01-01T00:00:00Z"),
+                Just("+262142-12-31T23:59:59Z"),
+                Just("+262142-12-31"),
+                Just("2099-12-31"),
+                Just("2100-01-01T00:00:00Z"),
+                Just("1999-12-31T23:59:59Z"),
+                Just("2026-12-01T03:00:00Z"),
+                Just("weekly"),
+                Just("failures"),
+                Just("a\r\n\u{202E}b"),
+            ]
+            .prop_map(Value::from),
+            ".{0,20}".prop_map(Value::from),
+            Just(Value::from("x".repeat(1 << 20))),
+        ];
+        leaf.prop_recursive(3, 12, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map(FIELDS, inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_hostile_event_is_decoded_or_refused_naming_a_field(time in hostile(), detail in hostile()) {
+            let json = serde_json::json!({"detail-type": "Scheduled Event", "source": "aws.events", "time": time, "detail": detail});
+            // The envelope itself (time) is parsed by aws_lambda_events before decode runs.
+            if let Ok(event) = serde_json::from_value::<EventBridgeEvent<Value>>(json) {
+                match decode(&event, clock()) {
+                    Ok(r) => prop_assert!(r.now <= clock() + MAX_CLOCK_SKEW && limits::in_range(r.now)),
+                    Err(e) => {
+                        let message = e.to_string();
+                        prop_assert!(message.starts_with("invalid field detail") || message.starts_with("invalid field time"), "{}", message);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

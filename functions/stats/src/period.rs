@@ -114,7 +114,8 @@ impl Period {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
 
     use super::*;
 
@@ -168,6 +169,61 @@ mod tests {
         assert!(err.to_string().starts_with("invalid field time: "), "{err}");
         let p = Period::from_event(&json!({"detail": {"period": "weekly", "date": "2099-12-31"}}), Utc::now()).unwrap();
         assert_eq!(p.end, at("2100-01-04T00:00:00Z"));
+    }
+
+    const FIELDS: &str = "(period|date|time|detail|[a-z]{1,6})";
+
+    /// Hostile JSON for a scheduled event's fields: wrong types, huge and negative numbers,
+    /// dates far in the future or past, long, bidi and CR/LF text, nesting.
+    fn hostile() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            Just(serde_json::json!(1e308)),
+            prop_oneof![
+                Just("+99999-01-01T00:00:00Z"),
+                Just("-262143-01-01T00:00:00Z"),
+                Just("+262142-12-31T23:59:59Z"),
+                Just("+262142-12-31"),
+                Just("2099-12-31"),
+                Just("2100-01-01T00:00:00Z"),
+                Just("1999-12-31T23:59:59Z"),
+                Just("2026-12-01T03:00:00Z"),
+                Just("weekly"),
+                Just("failures"),
+                Just("a\r\n\u{202E}b"),
+            ]
+            .prop_map(Value::from),
+            ".{0,20}".prop_map(Value::from),
+            Just(Value::from("x".repeat(1 << 20))),
+        ];
+        leaf.prop_recursive(3, 12, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map(FIELDS, inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_hostile_event_gives_a_period_or_a_refusal_naming_a_field(event in hostile(), time in hostile(), detail in hostile()) {
+            for event in [event, json!({"time": time, "detail": detail})] {
+                match Period::from_event(&event, at("2026-12-01T00:15:00Z")) {
+                    Ok(p) => prop_assert!(p.start < p.end && p.start >= limits::EARLIEST),
+                    Err(StatsError::Event { field, message }) => {
+                        prop_assert!(!field.is_empty(), "{}", message);
+                        // A list where the event should be is refused naming its element (`[0]`).
+                        prop_assert!(["event", "detail", "time", "["].iter().any(|f| field.starts_with(f)), "{}: {}", field, message);
+                    }
+                    Err(other) => prop_assert!(false, "not an event error: {}", other),
+                }
+            }
+        }
     }
 
     #[test]
