@@ -76,12 +76,7 @@ pub fn decode(event: &EventBridgeEvent<Value>, clock: DateTime<Utc>) -> Result<R
         (None, Some(time)) => judged_at("time", time, clock)?,
         (None, None) => clock,
     };
-    Ok(Request {
-        dry_run: detail.dry_run,
-        now,
-        kinds,
-        max_pages: detail.max_pages,
-    })
+    Ok(Request { dry_run: detail.dry_run, now, kinds, max_pages: detail.max_pages })
 }
 
 /// `at`, if a run may be judged at it: within the contract's instant range, and not ahead of

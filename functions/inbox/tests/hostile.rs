@@ -8,7 +8,12 @@ use deskbell_inbox_api::InboxApi;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-fn request(method: &str, path: &str, query: &[(String, String)], authorization: Option<&str>) -> Option<lambda_http::Request> {
+fn request(
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    authorization: Option<&str>,
+) -> Option<lambda_http::Request> {
     let mut event: Value = serde_json::from_str(include_str!("../../../events/inbox/list.json")).ok()?;
     event["rawPath"] = path.into();
     event["requestContext"]["http"]["path"] = path.into();
@@ -29,7 +34,13 @@ fn request(method: &str, path: &str, query: &[(String, String)], authorization: 
 
 fn encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -61,7 +72,8 @@ fn path() -> impl Strategy<Value = String> {
         Just("/notifications/read-all".to_owned()),
         Just("/notifications/socket-ticket".to_owned()),
         id.clone().prop_map(|id| format!("/notifications/{id}")),
-        (id, prop_oneof![Just("read"), Just("unread"), Just("x")]).prop_map(|(id, a)| format!("/notifications/{id}/{a}")),
+        (id, prop_oneof![Just("read"), Just("unread"), Just("x")])
+            .prop_map(|(id, a)| format!("/notifications/{id}/{a}")),
         "/[a-z/]{0,30}",
     ]
 }

@@ -85,7 +85,16 @@ mod tests {
 
     #[test]
     fn a_creation_time_at_the_end_of_time_does_not_overflow_its_expiry() {
-        let n = Notification::new("u", "j", "t", String::new(), String::new(), String::new(), DateTime::<Utc>::MAX_UTC, Duration::days(90));
+        let n = Notification::new(
+            "u",
+            "j",
+            "t",
+            String::new(),
+            String::new(),
+            String::new(),
+            DateTime::<Utc>::MAX_UTC,
+            Duration::days(90),
+        );
         assert_eq!(n.expires_at, DateTime::<Utc>::MAX_UTC);
     }
 

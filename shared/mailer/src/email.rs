@@ -113,10 +113,14 @@ mod tests {
 
     #[test]
     fn single_line_leaves_none_of_the_spoofing_characters() {
-        let named = ('\u{202A}'..='\u{202E}')
-            .chain('\u{2066}'..='\u{2069}')
-            .chain('\u{200B}'..='\u{200F}')
-            .chain(['\u{2028}', '\u{2029}', '\u{FEFF}', '\u{061C}', '\u{180E}', '\u{E0041}']);
+        let named = ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}').chain('\u{200B}'..='\u{200F}').chain([
+            '\u{2028}',
+            '\u{2029}',
+            '\u{FEFF}',
+            '\u{061C}',
+            '\u{180E}',
+            '\u{E0041}',
+        ]);
         for c in named {
             let out = single_line(&format!("a{c}b"), 10);
             assert!(out == "ab" || out == "a b", "U+{:04X} gives {out:?}", c as u32);

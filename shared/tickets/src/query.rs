@@ -128,7 +128,11 @@ mod tests {
             (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MIN_UTC + Duration::days(1)),
         ];
         for (from, to) in edges {
-            let f = ReportFilters { created_from: from, created_to: to, ..filters("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", &[]) };
+            let f = ReportFilters {
+                created_from: from,
+                created_to: to,
+                ..filters("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", &[])
+            };
             let err = plan_queries(&f).unwrap_err();
             assert!(matches!(err, PlanError::OutOfRange { .. }), "{from}..{to}: {err}");
         }
