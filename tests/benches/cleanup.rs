@@ -113,7 +113,9 @@ fn main() {
             &stack.bucket,
             concurrency,
         );
-        let function = Cleanup::new(store, stack.cleanup_config_with(&[]));
+        // The run is judged a year ahead: so is the function's clock.
+        let function =
+            Cleanup::new(store, stack.cleanup_config_with(&[])).with_clock(|| Utc::now() + Duration::days(366));
         let event = serde_json::from_value(json!({
             "detail-type": "Scheduled Event", "source": "aws.events",
             "detail": {"now": now.to_rfc3339()},

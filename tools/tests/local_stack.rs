@@ -118,6 +118,19 @@ async fn deployed_template_is_the_production_topology() {
             .unwrap();
         let retention = attrs.attributes().unwrap()[&QueueAttributeName::MessageRetentionPeriod].clone();
         assert_eq!(retention, "1209600", "{dlq}: DLQ kept 14 days");
+        // The queue and its DLQ take exactly the bodies the contract accepts.
+        for url in [m.queue_url.as_str(), dlq] {
+            let attrs = local
+                .sqs
+                .get_queue_attributes()
+                .queue_url(url)
+                .attribute_names(QueueAttributeName::MaximumMessageSize)
+                .send()
+                .await
+                .unwrap();
+            let size = attrs.attributes().unwrap()[&QueueAttributeName::MaximumMessageSize].clone();
+            assert_eq!(size, deskbell_contract::MAX_BODY_BYTES.to_string(), "{url}: MaximumMessageSize");
+        }
     }
     // Every function is deployed; the scheduled ones have the schedules of the template, each
     // an expression the runner can play.

@@ -3,7 +3,7 @@
 use std::time::SystemTime;
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use deskbell_objects::S3Objects;
 use deskbell_retention::{AwsRetention, RetentionStore};
 use lambda_runtime::LambdaEvent;
@@ -15,6 +15,7 @@ use crate::{Budget, CleanupConfig, CleanupError, Report, decode, sweep};
 pub struct Cleanup<S> {
     store: S,
     config: CleanupConfig,
+    clock: fn() -> DateTime<Utc>,
 }
 
 /// cleanup as deployed: DynamoDB and S3.
@@ -37,7 +38,13 @@ impl AwsCleanup {
 
 impl<S: RetentionStore> Cleanup<S> {
     pub fn new(store: S, config: CleanupConfig) -> Self {
-        Self { store, config }
+        Self { store, config, clock: Utc::now }
+    }
+
+    /// The same function reading another clock (the real one by default). A `detail.now`
+    /// ahead of this clock is refused; tests of what S3 dates itself move it forward.
+    pub fn with_clock(self, clock: fn() -> DateTime<Utc>) -> Self {
+        Self { clock, ..self }
     }
 
     pub fn store(&self) -> &S {
@@ -53,7 +60,7 @@ impl<S: RetentionStore> Cleanup<S> {
 
     /// One run for `event`, with the deadline in milliseconds since the epoch (0: none).
     pub async fn run(&self, event: &EventBridgeEvent<Value>, deadline_ms: u64) -> Result<Report, CleanupError> {
-        let request = decode(event, Utc::now()).inspect_err(|e| tracing::error!(error = %e, "refused event"))?;
+        let request = decode(event, (self.clock)()).inspect_err(|e| tracing::error!(error = %e, "refused event"))?;
         let deadline = deskbell_runtime::deadline_of(deadline_ms, Utc::now()).map(SystemTime::from);
         tracing::debug!(deadline_ms, ?deadline, "invocation deadline");
         let budget = Budget { deadline, margin: self.config.margin, max_pages: self.config.max_pages };

@@ -3,7 +3,8 @@
 use std::collections::BTreeSet;
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use deskbell_contract::limits;
 use deskbell_retention::Kind;
 use serde::Deserialize;
 use serde_json::Value;
@@ -23,6 +24,10 @@ pub struct Request {
     pub max_pages: Option<u32>,
 }
 
+/// How far ahead of the function's clock `detail.now` (or the event's `time`) may be: clocks
+/// differ a little; a run judged further in the future would delete what is not yet due.
+pub const MAX_CLOCK_SKEW: Duration = Duration::minutes(5);
+
 /// The optional overrides in the event's `detail` (a schedule's default event has `{}`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,8 +41,9 @@ struct Detail {
 
 /// The run a scheduled event asks for. `now` is `detail.now` (replay a past day), else the
 /// event's `time` (when the schedule fired, so a retried invocation judges the same way),
-/// else `clock`. A detail that is not an object, an unknown field, an unknown kind or an
-/// empty `kinds` is refused, naming the field.
+/// else `clock`. A detail that is not an object, an unknown field, an unknown kind, an
+/// empty `kinds`, or a `now` (or `time`) more than [`MAX_CLOCK_SKEW`] ahead of `clock` or
+/// outside 2000..2100 is refused, naming the field.
 pub fn decode(event: &EventBridgeEvent<Value>, clock: DateTime<Utc>) -> Result<Request, CleanupError> {
     let detail: Detail = match &event.detail {
         Value::Null => Detail::default(),
@@ -65,16 +71,36 @@ pub fn decode(event: &EventBridgeEvent<Value>, clock: DateTime<Utc>) -> Result<R
             message: "must be at least 1".into(),
         });
     }
-    Ok(Request {
-        dry_run: detail.dry_run,
-        now: detail.now.or(event.time).unwrap_or(clock),
-        kinds,
-        max_pages: detail.max_pages,
-    })
+    let now = match (detail.now, event.time) {
+        (Some(now), _) => judged_at("detail.now", now, clock)?,
+        (None, Some(time)) => judged_at("time", time, clock)?,
+        (None, None) => clock,
+    };
+    Ok(Request { dry_run: detail.dry_run, now, kinds, max_pages: detail.max_pages })
+}
+
+/// `at`, if a run may be judged at it: within the contract's instant range, and not ahead of
+/// `clock` by more than [`MAX_CLOCK_SKEW`].
+fn judged_at(path: &str, at: DateTime<Utc>, clock: DateTime<Utc>) -> Result<DateTime<Utc>, CleanupError> {
+    let refuse = |message: String| CleanupError::InvalidEvent { path: path.to_owned(), message };
+    if !limits::in_range(at) {
+        return Err(refuse(limits::out_of_range_message(at)));
+    }
+    if at - clock > MAX_CLOCK_SKEW {
+        return Err(refuse(format!(
+            "{} is ahead of the clock ({}) by more than {} minutes: a cleanup is never judged in the future",
+            at.to_rfc3339(),
+            clock.to_rfc3339(),
+            MAX_CLOCK_SKEW.num_minutes()
+        )));
+    }
+    Ok(at)
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn event(json: &str) -> EventBridgeEvent<Value> {
@@ -128,6 +154,85 @@ mod tests {
             let json = SCHEDULED.replace(r#""detail":{}"#, &format!(r#""detail":{detail}"#));
             let err = decode(&event(&json), clock()).unwrap_err().to_string();
             assert!(err.starts_with(expected), "{detail}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_now_in_the_future_is_refused_naming_detail_now() {
+        let with_now = |now: &str| SCHEDULED.replace(r#""detail":{}"#, &format!(r#""detail":{{"now":"{now}"}}"#));
+        // Within the skew: accepted (clocks differ a little).
+        let r = decode(&event(&with_now("2026-12-01T03:05:07Z")), clock()).unwrap();
+        assert_eq!(r.now, clock() + MAX_CLOCK_SKEW);
+        for (now, expected) in [
+            ("2026-12-01T03:05:08Z", "invalid field detail.now: 2026-12-01T03:05:08+00:00 is ahead of the clock"),
+            ("2099-01-01T00:00:00Z", "invalid field detail.now: 2099-01-01T00:00:00+00:00 is ahead of the clock"),
+            ("2100-01-01T00:00:00Z", "invalid field detail.now: 2100-01-01T00:00:00Z is outside 2000..2100"),
+            ("1969-07-20T20:17:00Z", "invalid field detail.now: 1969-07-20T20:17:00Z is outside 2000..2100"),
+        ] {
+            let err = decode(&event(&with_now(now)), clock()).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{now}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_event_time_in_the_future_is_refused_naming_time() {
+        let json = SCHEDULED.replace("2026-12-01T03:00:00Z", "2027-12-01T03:00:00Z");
+        let err = decode(&event(&json), clock()).unwrap_err().to_string();
+        assert!(err.starts_with("invalid field time: 2027-12-01T03:00:00+00:00 is ahead of the clock"), "{err}");
+    }
+
+    const FIELDS: &str = "(dry_run|now|kinds|max_pages|time|detail|[a-z]{1,6})";
+
+    /// Hostile JSON for a scheduled event's fields: wrong types, huge and negative numbers,
+    /// dates far in the future or past, long, bidi and CR/LF text, nesting.
+    fn hostile() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            Just(serde_json::json!(1e308)),
+            prop_oneof![
+                Just("+99999-01-01T00:00:00Z"),
+                Just("-262143-01-01T00:00:00Z"),
+                Just("+262142-12-31T23:59:59Z"),
+                Just("+262142-12-31"),
+                Just("2099-12-31"),
+                Just("2100-01-01T00:00:00Z"),
+                Just("1999-12-31T23:59:59Z"),
+                Just("2026-12-01T03:00:00Z"),
+                Just("weekly"),
+                Just("failures"),
+                Just("a\r\n\u{202E}b"),
+            ]
+            .prop_map(Value::from),
+            ".{0,20}".prop_map(Value::from),
+            Just(Value::from("x".repeat(1 << 20))),
+        ];
+        leaf.prop_recursive(3, 12, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map(FIELDS, inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_hostile_event_is_decoded_or_refused_naming_a_field(time in hostile(), detail in hostile()) {
+            let json = serde_json::json!({"detail-type": "Scheduled Event", "source": "aws.events", "time": time, "detail": detail});
+            // The envelope itself (time) is parsed by aws_lambda_events before decode runs.
+            if let Ok(event) = serde_json::from_value::<EventBridgeEvent<Value>>(json) {
+                match decode(&event, clock()) {
+                    Ok(r) => prop_assert!(r.now <= clock() + MAX_CLOCK_SKEW && limits::in_range(r.now)),
+                    Err(e) => {
+                        let message = e.to_string();
+                        prop_assert!(message.starts_with("invalid field detail") || message.starts_with("invalid field time"), "{}", message);
+                    }
+                }
+            }
         }
     }
 

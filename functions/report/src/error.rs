@@ -19,6 +19,9 @@ pub enum ReportJobError {
     Objects(#[from] ObjectError),
     #[error(transparent)]
     Encode(#[from] ReportError),
+    /// Filters no plan covers (a range too long); the decoder refuses them first.
+    #[error(transparent)]
+    Plan(#[from] deskbell_tickets::PlanError),
     #[error(transparent)]
     Publish(#[from] PublishError),
 }
@@ -26,7 +29,7 @@ pub enum ReportJobError {
 impl Classify for ReportJobError {
     fn kind(&self) -> ErrorKind {
         match self {
-            Self::WrongQueue { .. } | Self::Encode(_) => ErrorKind::Permanent,
+            Self::WrongQueue { .. } | Self::Encode(_) | Self::Plan(_) => ErrorKind::Permanent,
             Self::InFlight { .. } => ErrorKind::Transient,
             Self::Table(e) => e.kind(),
             Self::Objects(e) => e.kind(),

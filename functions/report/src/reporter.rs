@@ -106,7 +106,7 @@ impl<T: TicketStore, O: ObjectStore, R: ReportLog, Q: JobQueue> Reporter<T, O, R
         upload: &mut Upload<'_, O>,
     ) -> Result<(u64, u64), ReportJobError> {
         let mut writer = ReportWriter::new(request.format, request.gzip, self.settings.part_size);
-        for query in plan_queries(&request.filters) {
+        for query in plan_queries(&request.filters)? {
             let mut next = None;
             loop {
                 let page = self.tickets.page(&query, next).await?;

@@ -19,12 +19,15 @@ pub enum StatsError {
     /// The digest job (SQS).
     #[error(transparent)]
     Publish(#[from] PublishError),
+    /// A period the ticket indexes cannot be queried for (past 2100).
+    #[error(transparent)]
+    Plan(#[from] deskbell_tickets::PlanError),
 }
 
 impl Classify for StatsError {
     fn kind(&self) -> ErrorKind {
         match self {
-            Self::Event { .. } => ErrorKind::Permanent,
+            Self::Event { .. } | Self::Plan(_) => ErrorKind::Permanent,
             Self::Table(e) => e.kind(),
             Self::Objects(e) => e.kind(),
             Self::Publish(e) => e.kind(),

@@ -11,7 +11,7 @@
 //! schedule's fixed input carries no `time`): yesterday, or last Monday–Sunday.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use deskbell_contract::StatsPeriod;
+use deskbell_contract::{StatsPeriod, limits};
 use serde::Deserialize;
 
 use crate::StatsError;
@@ -77,6 +77,21 @@ impl Period {
         })?;
         let request = event.detail.unwrap_or_default();
         let kind = request.period.unwrap_or(StatsPeriod::Daily);
+        // Within the contract's instant range: the period's arithmetic cannot overflow, and
+        // the digest it produces decodes.
+        let bounded = |field: &str, at: DateTime<Utc>| {
+            if limits::in_range(at) {
+                Ok(())
+            } else {
+                Err(StatsError::Event { field: field.to_owned(), message: limits::out_of_range_message(at) })
+            }
+        };
+        if let Some(day) = request.date {
+            bounded("detail.date", day.and_time(chrono::NaiveTime::MIN).and_utc())?;
+        }
+        if let Some(time) = event.time {
+            bounded("time", time)?;
+        }
         Ok(match request.date {
             Some(day) => Self::containing(kind, day),
             None => Self::last_before(kind, event.time.unwrap_or(now)),
@@ -99,7 +114,8 @@ impl Period {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
 
     use super::*;
 
@@ -141,6 +157,73 @@ mod tests {
         assert!(err.to_string().starts_with("invalid field detail.date"), "{err}");
         let err = Period::from_event(&json!({"detail": {"dry_run": true}}), Utc::now()).unwrap_err();
         assert!(err.to_string().contains("unknown field `dry_run`"), "{err}");
+    }
+
+    #[test]
+    fn dates_outside_2000_to_2100_are_refused_naming_the_field() {
+        let err = Period::from_event(&json!({"detail": {"date": "+262143-12-31"}}), Utc::now()).unwrap_err();
+        assert!(err.to_string().starts_with("invalid field detail.date: "), "{err}");
+        let err = Period::from_event(&json!({"detail": {"date": "2100-01-01"}}), Utc::now()).unwrap_err();
+        assert_eq!(err.to_string(), "invalid field detail.date: 2100-01-01T00:00:00Z is outside 2000..2100");
+        let err = Period::from_event(&json!({"time": "1970-01-01T00:00:00Z"}), Utc::now()).unwrap_err();
+        assert!(err.to_string().starts_with("invalid field time: "), "{err}");
+        let p = Period::from_event(&json!({"detail": {"period": "weekly", "date": "2099-12-31"}}), Utc::now()).unwrap();
+        assert_eq!(p.end, at("2100-01-04T00:00:00Z"));
+    }
+
+    const FIELDS: &str = "(period|date|time|detail|[a-z]{1,6})";
+
+    /// Hostile JSON for a scheduled event's fields: wrong types, huge and negative numbers,
+    /// dates far in the future or past, long, bidi and CR/LF text, nesting.
+    fn hostile() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            Just(serde_json::json!(1e308)),
+            prop_oneof![
+                Just("+99999-01-01T00:00:00Z"),
+                Just("-262143-01-01T00:00:00Z"),
+                Just("+262142-12-31T23:59:59Z"),
+                Just("+262142-12-31"),
+                Just("2099-12-31"),
+                Just("2100-01-01T00:00:00Z"),
+                Just("1999-12-31T23:59:59Z"),
+                Just("2026-12-01T03:00:00Z"),
+                Just("weekly"),
+                Just("failures"),
+                Just("a\r\n\u{202E}b"),
+            ]
+            .prop_map(Value::from),
+            ".{0,20}".prop_map(Value::from),
+            Just(Value::from("x".repeat(1 << 20))),
+        ];
+        leaf.prop_recursive(3, 12, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map(FIELDS, inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_hostile_event_gives_a_period_or_a_refusal_naming_a_field(event in hostile(), time in hostile(), detail in hostile()) {
+            for event in [event, json!({"time": time, "detail": detail})] {
+                match Period::from_event(&event, at("2026-12-01T00:15:00Z")) {
+                    Ok(p) => prop_assert!(p.start < p.end && p.start >= limits::EARLIEST),
+                    Err(StatsError::Event { field, message }) => {
+                        prop_assert!(!field.is_empty(), "{}", message);
+                        // A list where the event should be is refused naming its element (`[0]`).
+                        prop_assert!(["event", "detail", "time", "["].iter().any(|f| field.starts_with(f)), "{}: {}", field, message);
+                    }
+                    Err(other) => prop_assert!(false, "not an event error: {}", other),
+                }
+            }
+        }
     }
 
     #[test]

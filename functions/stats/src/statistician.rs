@@ -78,7 +78,7 @@ impl<T: TicketStore + StatsStore, O: ObjectStore, Q: JobQueue> Statistician<T, O
             priorities: vec![],
         };
         let mut created = Vec::new();
-        for query in plan_queries(&filters) {
+        for query in plan_queries(&filters)? {
             let mut next = None;
             loop {
                 let page = self.tickets.page(&query, next).await?;

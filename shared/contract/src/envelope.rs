@@ -4,12 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::limits::MAX_BODY_BYTES;
 use crate::validate::Field;
 use crate::{DecodeError, JobType, Payload};
-
-/// Largest body accepted: SQS's historical message limit. Larger ones are refused before
-/// parsing, so a hostile body cannot make a function allocate without bound.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// A decoded, validated job: the envelope's fields with a typed payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +15,7 @@ pub struct Job {
     pub id: String,
     /// Schema version of the payload.
     pub version: u32,
+    /// When it happened, as the producer says: within 2000..2100 (see [`crate::limits`]).
     pub occurred_at: DateTime<Utc>,
     pub payload: Payload,
 }
@@ -98,6 +96,7 @@ pub fn decode(body: &str) -> Result<Job, DecodeError> {
             supported: supported.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
         });
     }
+    Field::root("").instant("occurred_at", raw.occurred_at)?;
     let payload = decode_payload(job_type, raw.data)?;
     payload.check(&Field::root("data"))?;
     Ok(Job { id: raw.id, version: raw.version, occurred_at: raw.occurred_at, payload })

@@ -37,8 +37,10 @@ impl DecodeError {
     /// Turns a serde error at `path` (relative to `prefix`) into a field-naming error.
     pub(crate) fn from_serde(prefix: &str, path: &serde_path_to_error::Path, err: &serde_json::Error) -> Self {
         let message = err.to_string();
-        let message = strip_position(&message);
-        let mut field = join(prefix, &path.to_string());
+        let message = shorten(strip_position(&message));
+        let message = message.as_str();
+        // A map key in the path may be as long as the body.
+        let mut field = shorten(&join(prefix, &path.to_string()));
         if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
             field = join(&field, missing);
             return Self::MissingField { field };
@@ -59,6 +61,19 @@ fn join(prefix: &str, path: &str) -> String {
         (false, false) if path.starts_with('[') => format!("{prefix}{path}"),
         (false, false) => format!("{prefix}.{path}"),
     }
+}
+
+/// Longest serde message kept: serde quotes the offending value, which may be a 1 MiB string;
+/// the reason is stored beside the failed job and must stay small.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+fn shorten(message: &str) -> String {
+    if message.chars().count() <= MAX_MESSAGE_CHARS {
+        return message.to_owned();
+    }
+    let mut cut: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
+    cut.push('…');
+    cut
 }
 
 /// serde_json appends " at line L column C"; the field path already says where.

@@ -16,6 +16,7 @@
 mod envelope;
 mod error;
 mod job_type;
+pub mod limits;
 mod payloads;
 mod people;
 pub mod schema;
@@ -25,9 +26,10 @@ mod validate;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 
-pub use envelope::{Job, MAX_BODY_BYTES, decode, peek};
+pub use envelope::{Job, decode, peek};
 pub use error::DecodeError;
 pub use job_type::JobType;
+pub use limits::MAX_BODY_BYTES;
 pub use payloads::*;
 pub use people::{Company, Role, User};
 pub use ticket::{Priority, Status, Ticket};

@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::validate::{Check, Field};
 use crate::{DecodeError, JobType, Priority, Status, Ticket, User};
 
@@ -94,17 +95,20 @@ pub struct TicketUpdated {
     pub actor: User,
     /// What changed, for the message body.
     #[serde(default)]
+    #[schemars(length(min = limits::CHANGES.min, max = limits::CHANGES.max))]
     pub changes: Vec<FieldChange>,
 }
 
 /// One changed field of a `ticket.updated`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldChange {
-    #[schemars(length(min = 1, max = 64))]
+    #[schemars(length(min = limits::ID.min, max = limits::ID.max))]
     pub field: String,
     #[serde(default)]
+    #[schemars(length(min = limits::CHANGE_VALUE.min, max = limits::CHANGE_VALUE.max))]
     pub from: Option<String>,
     #[serde(default)]
+    #[schemars(length(min = limits::CHANGE_VALUE.min, max = limits::CHANGE_VALUE.max))]
     pub to: Option<String>,
 }
 
@@ -140,13 +144,14 @@ pub struct CommentCreated {
 /// A comment on a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Comment {
-    #[schemars(length(min = 1, max = 128))]
+    #[schemars(length(min = limits::ID.min, max = limits::ID.max))]
     pub id: String,
     /// Plain text as typed; escaped when rendered.
-    #[schemars(length(max = 20000))]
+    #[schemars(length(min = limits::COMMENT_BODY.min, max = limits::COMMENT_BODY.max))]
     pub body: String,
     /// Internal notes are for staff only: never sent to the requester or to customers.
-    #[serde(default)]
+    /// Required, with no default: a producer that misspells or forgets it gets a refusal, not
+    /// an internal note emailed to the requester (confidentiality fails closed).
     pub internal: bool,
 }
 
@@ -160,7 +165,7 @@ pub struct UserWelcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserActivation {
     pub user: User,
-    #[schemars(url, length(max = 2048))]
+    #[schemars(url, length(min = limits::LINK.min, max = limits::LINK.max))]
     pub activation_url: String,
     pub expires_at: DateTime<Utc>,
 }
@@ -169,7 +174,7 @@ pub struct UserActivation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserPasswordReset {
     pub user: User,
-    #[schemars(url, length(max = 2048))]
+    #[schemars(url, length(min = limits::LINK.min, max = limits::LINK.max))]
     pub reset_url: String,
     pub expires_at: DateTime<Utc>,
 }
@@ -178,11 +183,11 @@ pub struct UserPasswordReset {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SystemMaintenance {
     /// Who to tell (the helpdesk's admins).
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = limits::RECIPIENTS.min, max = limits::RECIPIENTS.max))]
     pub recipients: Vec<User>,
-    #[schemars(length(max = 200))]
+    #[schemars(length(min = limits::NAME.min, max = limits::NAME.max))]
     pub title: String,
-    #[schemars(length(max = 5000))]
+    #[schemars(length(min = limits::MESSAGE.min, max = limits::MESSAGE.max))]
     pub message: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -199,7 +204,7 @@ pub enum ReportFormat {
 /// `report.requested`: build a ticket report and tell the requester when it is ready.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReportRequested {
-    #[schemars(length(min = 1, max = 128))]
+    #[schemars(length(min = limits::ID.min, max = limits::ID.max))]
     pub report_id: String,
     pub requested_by: User,
     pub format: ReportFormat,
@@ -213,26 +218,30 @@ pub struct ReportRequested {
 pub struct ReportFilters {
     /// Tickets created at or after this instant.
     pub created_from: DateTime<Utc>,
-    /// Tickets created before this instant.
+    /// Tickets created before this instant; at most 366 days after `created_from`.
     pub created_to: DateTime<Utc>,
-    #[serde(default)]
+    /// The companies whose tickets the report holds; `[]` for every company. Required, with no
+    /// default: a misspelt key must not widen a report to every company's tickets.
+    #[schemars(length(min = limits::REPORT_COMPANIES.min, max = limits::REPORT_COMPANIES.max), inner(length(min = limits::ID.min, max = limits::ID.max)))]
     pub companies: Vec<String>,
     #[serde(default)]
+    #[schemars(length(min = limits::REPORT_STATUSES.min, max = limits::REPORT_STATUSES.max))]
     pub statuses: Vec<Status>,
     #[serde(default)]
+    #[schemars(length(min = limits::REPORT_PRIORITIES.min, max = limits::REPORT_PRIORITIES.max))]
     pub priorities: Vec<Priority>,
 }
 
 /// `report.ready`: a report file exists; tell its requester.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReportReady {
-    #[schemars(length(min = 1, max = 128))]
+    #[schemars(length(min = limits::ID.min, max = limits::ID.max))]
     pub report_id: String,
     pub requested_by: User,
     pub format: ReportFormat,
-    #[schemars(length(min = 3, max = 63))]
+    #[schemars(length(min = limits::BUCKET.min, max = limits::BUCKET.max))]
     pub bucket: String,
-    #[schemars(length(min = 1, max = 1024))]
+    #[schemars(length(min = limits::OBJECT_KEY.min, max = limits::OBJECT_KEY.max))]
     pub key: String,
     pub rows: u64,
     pub bytes: u64,
@@ -252,7 +261,7 @@ pub struct StatsDigest {
     pub period: StatsPeriod,
     pub period_start: DateTime<Utc>,
     pub period_end: DateTime<Utc>,
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = limits::RECIPIENTS.min, max = limits::RECIPIENTS.max))]
     pub recipients: Vec<User>,
     pub figures: StatsFigures,
 }
@@ -324,21 +333,24 @@ impl AlertCheck {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SystemAlert {
     /// Who to tell (the helpdesk's admins).
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = limits::RECIPIENTS.min, max = limits::RECIPIENTS.max))]
     pub recipients: Vec<User>,
     /// One incident, from raised to cleared: `<check>:<resource>:<raised at>`.
-    #[schemars(length(min = 1, max = 128))]
+    #[schemars(length(min = limits::ID.min, max = limits::ID.max))]
     pub incident_id: String,
     pub state: AlertState,
     pub check: AlertCheck,
     /// The queue (or DLQ) the check looked at.
-    #[schemars(length(min = 1, max = 128))]
+    #[schemars(length(min = limits::ID.min, max = limits::ID.max))]
     pub resource: String,
     /// What was observed, in plain words (`3 messages in deskbell-notifications-dlq`).
-    #[schemars(length(max = 1000))]
+    #[schemars(length(min = limits::DETAILS.min, max = limits::DETAILS.max))]
     pub details: String,
-    /// The figure observed (messages, seconds, percent) and its threshold.
+    /// The figure observed (messages, seconds, percent) and its threshold, each in
+    /// 0..=2^53−1.
+    #[schemars(range(min = 0, max = limits::MAX_INTEGER))]
     pub observed: f64,
+    #[schemars(range(min = 0, max = limits::MAX_INTEGER))]
     pub threshold: f64,
     /// When the incident began.
     pub raised_at: DateTime<Utc>,
@@ -358,10 +370,11 @@ pub fn recipients_from_json(json: &str) -> Result<Vec<User>, DecodeError> {
 }
 
 /// Checks a list of people to notify (admins from configuration, say) as a job's `recipients`
-/// would be checked: not empty, each user valid; errors name `recipients[i].<field>`.
+/// would be checked: not empty, not too many, each user valid; errors name
+/// `recipients[i].<field>`.
 pub fn check_recipients(users: &[User]) -> Result<(), DecodeError> {
     let at = Field::root("");
-    non_empty(&at, "recipients", users)?;
+    at.items("recipients", users, limits::RECIPIENTS)?;
     at.each("recipients", users)
 }
 
@@ -376,6 +389,7 @@ impl Check for TicketUpdated {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
         at.nested("ticket", &self.ticket)?;
         at.nested("actor", &self.actor)?;
+        at.items("changes", &self.changes, limits::CHANGES)?;
         at.each("changes", &self.changes)
     }
 }
@@ -383,8 +397,8 @@ impl Check for TicketUpdated {
 impl Check for FieldChange {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
         at.key("field", &self.field)?;
-        at.text("from", self.from.as_deref().unwrap_or_default(), 1000)?;
-        at.text("to", self.to.as_deref().unwrap_or_default(), 1000)
+        at.text("from", self.from.as_deref().unwrap_or_default(), limits::CHANGE_VALUE)?;
+        at.text("to", self.to.as_deref().unwrap_or_default(), limits::CHANGE_VALUE)
     }
 }
 
@@ -417,7 +431,7 @@ impl Check for CommentCreated {
 impl Check for Comment {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
         at.key("id", &self.id)?;
-        at.text("body", &self.body, 20_000)
+        at.text("body", &self.body, limits::COMMENT_BODY)
     }
 }
 
@@ -430,23 +444,27 @@ impl Check for UserWelcome {
 impl Check for UserActivation {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
         at.nested("user", &self.user)?;
-        at.link("activation_url", &self.activation_url)
+        at.link("activation_url", &self.activation_url)?;
+        at.instant("expires_at", self.expires_at)
     }
 }
 
 impl Check for UserPasswordReset {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
         at.nested("user", &self.user)?;
-        at.link("reset_url", &self.reset_url)
+        at.link("reset_url", &self.reset_url)?;
+        at.instant("expires_at", self.expires_at)
     }
 }
 
 impl Check for SystemMaintenance {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
-        non_empty(at, "recipients", &self.recipients)?;
+        at.items("recipients", &self.recipients, limits::RECIPIENTS)?;
         at.each("recipients", &self.recipients)?;
-        at.text("title", &self.title, 200)?;
-        at.text("message", &self.message, 5000)?;
+        at.text("title", &self.title, limits::NAME)?;
+        at.text("message", &self.message, limits::MESSAGE)?;
+        at.instant("starts_at", self.starts_at)?;
+        at.instant("ends_at", self.ends_at)?;
         ordered(at, "ends_at", self.starts_at, self.ends_at, "starts_at")
     }
 }
@@ -461,11 +479,21 @@ impl Check for ReportRequested {
 
 impl Check for ReportFilters {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.instant("created_from", self.created_from)?;
+        at.instant("created_to", self.created_to)?;
         ordered(at, "created_to", self.created_from, self.created_to, "created_from")?;
+        if self.created_to - self.created_from > Duration::days(limits::REPORT_MAX_DAYS) {
+            return Err(DecodeError::invalid(
+                at.child("created_to"),
+                format!("is more than {} days after created_from", limits::REPORT_MAX_DAYS),
+            ));
+        }
+        at.items("companies", &self.companies, limits::REPORT_COMPANIES)?;
         for (i, company) in self.companies.iter().enumerate() {
             at.key(&format!("companies[{i}]"), company)?;
         }
-        Ok(())
+        at.items("statuses", &self.statuses, limits::REPORT_STATUSES)?;
+        at.items("priorities", &self.priorities, limits::REPORT_PRIORITIES)
     }
 }
 
@@ -473,29 +501,35 @@ impl Check for ReportReady {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
         at.key("report_id", &self.report_id)?;
         at.nested("requested_by", &self.requested_by)?;
-        at.key("bucket", &self.bucket)?;
-        at.text("key", &self.key, 1024)
+        at.key_within("bucket", &self.bucket, limits::BUCKET)?;
+        at.key_within("key", &self.key, limits::OBJECT_KEY)?;
+        at.integer("rows", self.rows)?;
+        at.integer("bytes", self.bytes)
     }
 }
 
 impl Check for StatsDigest {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
-        non_empty(at, "recipients", &self.recipients)?;
+        at.items("recipients", &self.recipients, limits::RECIPIENTS)?;
         at.each("recipients", &self.recipients)?;
-        ordered(at, "period_end", self.period_start, self.period_end, "period_start")
+        at.instant("period_start", self.period_start)?;
+        at.instant("period_end", self.period_end)?;
+        ordered(at, "period_end", self.period_start, self.period_end, "period_start")?;
+        at.nested("figures", &self.figures)
     }
 }
 
 impl Check for SystemAlert {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
-        non_empty(at, "recipients", &self.recipients)?;
+        at.items("recipients", &self.recipients, limits::RECIPIENTS)?;
         at.each("recipients", &self.recipients)?;
         at.key("incident_id", &self.incident_id)?;
         at.key("resource", &self.resource)?;
-        at.text("details", &self.details, 1000)?;
-        if !self.observed.is_finite() || !self.threshold.is_finite() {
-            return Err(DecodeError::invalid(at.child("observed"), "must be a finite number"));
-        }
+        at.text("details", &self.details, limits::DETAILS)?;
+        measure(at, "observed", self.observed)?;
+        measure(at, "threshold", self.threshold)?;
+        at.instant("raised_at", self.raised_at)?;
+        at.maybe_instant("cleared_at", self.cleared_at)?;
         if let Some(cleared_at) = self.cleared_at {
             ordered(at, "cleared_at", self.raised_at, cleared_at, "raised_at")?;
         }
@@ -503,9 +537,31 @@ impl Check for SystemAlert {
     }
 }
 
-fn non_empty<T>(at: &Field, name: &str, values: &[T]) -> Result<(), DecodeError> {
-    if values.is_empty() {
-        return Err(DecodeError::invalid(at.child(name), "must not be empty"));
+impl Check for StatsFigures {
+    fn check(&self, at: &Field) -> Result<(), DecodeError> {
+        at.integer("created", self.created)?;
+        at.integer("closed", self.closed)?;
+        at.integer("reopened", self.reopened)?;
+        at.integer("backlog", self.backlog)?;
+        at.counts("by_status", &self.by_status)?;
+        at.counts("by_priority", &self.by_priority)?;
+        at.counts("by_company", &self.by_company)?;
+        for (name, secs) in [
+            ("first_response_median_secs", self.first_response_median_secs),
+            ("first_response_p90_secs", self.first_response_p90_secs),
+            ("resolution_median_secs", self.resolution_median_secs),
+            ("resolution_p90_secs", self.resolution_p90_secs),
+        ] {
+            secs.map_or(Ok(()), |s| at.integer(name, s))?;
+        }
+        Ok(())
+    }
+}
+
+/// A figure of an alert: finite, in 0..=[`limits::MAX_INTEGER`].
+fn measure(at: &Field, name: &str, value: f64) -> Result<(), DecodeError> {
+    if !(0.0..=limits::MAX_INTEGER as f64).contains(&value) {
+        return Err(DecodeError::invalid(at.child(name), format!("{value} is outside 0..={}", limits::MAX_INTEGER)));
     }
     Ok(())
 }

@@ -3,23 +3,24 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::validate::{Check, Field};
 
 /// A helpdesk user as the app knew them when the job was published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct User {
     /// The app's user id (opaque string).
-    #[schemars(length(min = 1, max = 128))]
+    #[schemars(length(min = limits::ID.min, max = limits::ID.max))]
     pub id: String,
     /// Delivery address for email.
-    #[schemars(email, length(max = 254))]
+    #[schemars(email, length(min = limits::EMAIL.min, max = limits::EMAIL.max))]
     pub email: String,
     /// Display name; any text, escaped wherever it is shown.
-    #[schemars(length(max = 200))]
+    #[schemars(length(min = limits::NAME.min, max = limits::NAME.max))]
     pub name: String,
     /// BCP 47 language tag (`fr`, `fr-CA`, `en`); unknown languages fall back to English.
     #[serde(default = "default_locale")]
-    #[schemars(length(min = 1, max = 35))]
+    #[schemars(length(min = limits::LOCALE.min, max = limits::LOCALE.max), regex(pattern = limits::LOCALE_PATTERN))]
     pub locale: String,
     pub role: Role,
 }
@@ -47,9 +48,9 @@ impl Role {
 /// The customer organisation a ticket belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Company {
-    #[schemars(length(min = 1, max = 128))]
+    #[schemars(length(min = limits::ID.min, max = limits::ID.max))]
     pub id: String,
-    #[schemars(length(max = 200))]
+    #[schemars(length(min = limits::NAME.min, max = limits::NAME.max))]
     pub name: String,
 }
 
@@ -57,7 +58,7 @@ impl Check for User {
     fn check(&self, at: &Field) -> Result<(), crate::DecodeError> {
         at.key("id", &self.id)?;
         at.email("email", &self.email)?;
-        at.text("name", &self.name, 200)?;
+        at.text("name", &self.name, limits::NAME)?;
         at.locale("locale", &self.locale)
     }
 }
@@ -65,6 +66,6 @@ impl Check for User {
 impl Check for Company {
     fn check(&self, at: &Field) -> Result<(), crate::DecodeError> {
         at.key("id", &self.id)?;
-        at.text("name", &self.name, 200)
+        at.text("name", &self.name, limits::NAME)
     }
 }

@@ -5,7 +5,8 @@
 //! committed files differ from what the code generates; regenerate with
 //! `DESKBELL_WRITE_SCHEMA=1 cargo test -p deskbell-contract schema`.
 
-use schemars::{JsonSchema, schema_for};
+use schemars::transform::{RecursiveTransform, Transform};
+use schemars::{JsonSchema, Schema, schema_for};
 use serde_json::{Map, Value, json};
 
 use crate::*;
@@ -58,11 +59,11 @@ fn envelope_object(job_type: JobType, data_ref: Value) -> Value {
         "properties": {
             "id": {
                 "description": "Producer-chosen unique id: the idempotency key.",
-                "type": "string", "minLength": 1, "maxLength": 128
+                "type": "string", "minLength": limits::ID.min, "maxLength": limits::ID.max
             },
             "type": { "const": job_type.wire_name() },
             "version": { "const": 1 },
-            "occurred_at": { "type": "string", "format": "date-time" },
+            "occurred_at": { "type": "string", "format": "date-time", "pattern": limits::INSTANT_PATTERN },
             "data": data_ref,
         }
     })
@@ -89,7 +90,9 @@ fn payload_schema(job_type: JobType) -> (Map<String, Value>, Value) {
 
 fn definitions<T: JsonSchema>() -> (Map<String, Value>, Value) {
     let name = T::schema_name().into_owned();
-    let mut root = schema_for!(T).to_value();
+    let mut schema = schema_for!(T);
+    RecursiveTransform(uniform_limits).transform(&mut schema);
+    let mut root = schema.to_value();
     let mut defs = match root.as_object_mut().and_then(|o| o.remove("$defs")) {
         Some(Value::Object(defs)) => defs,
         _ => Map::new(),
@@ -100,6 +103,25 @@ fn definitions<T: JsonSchema>() -> (Map<String, Value>, Value) {
     }
     defs.insert(name.clone(), root);
     (defs, json!({ "$ref": format!("#/$defs/{name}") }))
+}
+
+/// The limits every field of a kind shares, applied to each: integers at most
+/// [`limits::MAX_INTEGER`], instants in 2000..2100, map keys identifiers.
+fn uniform_limits(schema: &mut Schema) {
+    let integer = match schema.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "integer"),
+        _ => false,
+    };
+    if integer && schema.get("maximum").is_none() {
+        schema.insert("maximum".into(), json!(limits::MAX_INTEGER));
+    }
+    if schema.get("format").and_then(Value::as_str) == Some("date-time") {
+        schema.insert("pattern".into(), json!(limits::INSTANT_PATTERN));
+    }
+    if schema.get("additionalProperties").is_some_and(Value::is_object) {
+        schema.insert("propertyNames".into(), json!({ "minLength": limits::ID.min, "maxLength": limits::ID.max }));
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::validate::{Check, Field};
 use crate::{Company, DecodeError, User};
 
@@ -12,11 +13,11 @@ use crate::{Company, DecodeError, User};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Ticket {
     /// The app's ticket id (opaque string, used in links).
-    #[schemars(length(min = 1, max = 128))]
+    #[schemars(length(min = limits::ID.min, max = limits::ID.max))]
     pub id: String,
     /// The number people see (`#1042`).
     pub number: u64,
-    #[schemars(length(max = 1000))]
+    #[schemars(length(min = limits::SUBJECT.min, max = limits::SUBJECT.max))]
     pub subject: String,
     pub status: Status,
     pub priority: Priority,
@@ -24,6 +25,7 @@ pub struct Ticket {
     #[serde(default)]
     pub assignee: Option<User>,
     #[serde(default)]
+    #[schemars(length(min = limits::WATCHERS.min, max = limits::WATCHERS.max))]
     pub watchers: Vec<User>,
     #[serde(default)]
     pub company: Option<Company>,
@@ -101,15 +103,21 @@ impl Priority {
 impl Check for Ticket {
     fn check(&self, at: &Field) -> Result<(), DecodeError> {
         at.key("id", &self.id)?;
-        at.text("subject", &self.subject, 1000)?;
+        at.integer("number", self.number)?;
+        at.text("subject", &self.subject, limits::SUBJECT)?;
         at.nested("requester", &self.requester)?;
         if let Some(assignee) = &self.assignee {
             at.nested("assignee", assignee)?;
         }
+        at.items("watchers", &self.watchers, limits::WATCHERS)?;
         at.each("watchers", &self.watchers)?;
         if let Some(company) = &self.company {
             at.nested("company", company)?;
         }
-        Ok(())
+        at.instant("created_at", self.created_at)?;
+        at.instant("updated_at", self.updated_at)?;
+        at.maybe_instant("first_response_at", self.first_response_at)?;
+        at.maybe_instant("resolved_at", self.resolved_at)?;
+        at.integer("version", self.version)
     }
 }

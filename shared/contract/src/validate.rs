@@ -1,6 +1,11 @@
 //! Checks serde cannot express (addresses, links, lengths), each naming the field at fault.
 
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
 use crate::DecodeError;
+use crate::limits::{self, Chars, Items};
 
 /// A value that can check its own fields, reporting paths below `at`.
 pub(crate) trait Check {
@@ -36,24 +41,82 @@ impl Field {
         values.iter().enumerate().try_for_each(|(i, v)| v.check(&Field(format!("{}[{i}]", self.path(name)))))
     }
 
-    /// An identifier: 1–128 characters, no control characters.
+    /// An identifier ([`limits::ID`]): never empty, no control characters.
     pub(crate) fn key(&self, name: &str, value: &str) -> Result<(), DecodeError> {
-        if value.is_empty() {
-            return self.fail(name, "must not be empty");
-        }
-        if value.chars().count() > 128 {
-            return self.fail(name, "longer than 128 characters");
-        }
+        self.key_within(name, value, limits::ID)
+    }
+
+    /// An identifier-like string within `limit`: no control characters.
+    pub(crate) fn key_within(&self, name: &str, value: &str, limit: Chars) -> Result<(), DecodeError> {
+        self.text(name, value, limit)?;
         if value.chars().any(char::is_control) {
             return self.fail(name, "contains a control character");
         }
         Ok(())
     }
 
-    /// Free text shown to people: bounded length; any characters (escaped when rendered).
-    pub(crate) fn text(&self, name: &str, value: &str, max_chars: usize) -> Result<(), DecodeError> {
-        if value.chars().count() > max_chars {
-            return self.fail(name, format!("longer than {max_chars} characters"));
+    /// Free text shown to people: length within `limit`; any characters (escaped when rendered).
+    pub(crate) fn text(&self, name: &str, value: &str, limit: Chars) -> Result<(), DecodeError> {
+        let count = value.chars().count();
+        if count < limit.min {
+            return self.fail(
+                name,
+                if limit.min == 1 {
+                    "must not be empty".to_owned()
+                } else {
+                    format!("shorter than {} characters", limit.min)
+                },
+            );
+        }
+        if count > limit.max {
+            return self.fail(name, format!("longer than {} characters", limit.max));
+        }
+        Ok(())
+    }
+
+    /// A list whose length is within `limit`.
+    pub(crate) fn items<T>(&self, name: &str, values: &[T], limit: Items) -> Result<(), DecodeError> {
+        if values.len() < limit.min {
+            return self.fail(
+                name,
+                if limit.min == 1 { "must not be empty".to_owned() } else { format!("fewer than {} items", limit.min) },
+            );
+        }
+        if values.len() > limit.max {
+            return self.fail(name, format!("more than {} items", limit.max));
+        }
+        Ok(())
+    }
+
+    /// An integer, at most [`limits::MAX_INTEGER`].
+    pub(crate) fn integer(&self, name: &str, value: u64) -> Result<(), DecodeError> {
+        if value > limits::MAX_INTEGER {
+            return self.fail(name, format!("{value} is over {}", limits::MAX_INTEGER));
+        }
+        Ok(())
+    }
+
+    /// An instant a producer wrote, within [`limits::EARLIEST`]..[`limits::END`].
+    pub(crate) fn instant(&self, name: &str, value: DateTime<Utc>) -> Result<(), DecodeError> {
+        if !limits::in_range(value) {
+            return self.fail(name, limits::out_of_range_message(value));
+        }
+        Ok(())
+    }
+
+    /// An optional instant: checked when present.
+    pub(crate) fn maybe_instant(&self, name: &str, value: Option<DateTime<Utc>>) -> Result<(), DecodeError> {
+        value.map_or(Ok(()), |v| self.instant(name, v))
+    }
+
+    /// A map of identifiers to integers (`by_status`): every key an [`limits::ID`], every value an
+    /// integer. Errors name the entry (`data.figures.by_company.<key>`, the key cut short).
+    pub(crate) fn counts(&self, name: &str, map: &BTreeMap<String, u64>) -> Result<(), DecodeError> {
+        let at = Field(self.path(name));
+        for (key, value) in map {
+            let entry: String = key.chars().take(limits::ID.max).collect();
+            at.key_within(&entry, key, limits::ID)?;
+            at.integer(&entry, *value)?;
         }
         Ok(())
     }
@@ -67,21 +130,24 @@ impl Field {
         }
     }
 
-    /// A language tag: letters, digits and `-`, at most 35 characters.
+    /// A language tag ([`limits::LOCALE`], [`limits::LOCALE_PATTERN`]): letters, digits and `-`.
     pub(crate) fn locale(&self, name: &str, value: &str) -> Result<(), DecodeError> {
-        let ok = !value.is_empty() && value.len() <= 35 && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let count = value.chars().count();
+        let ok = (limits::LOCALE.min..=limits::LOCALE.max).contains(&count)
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if ok { Ok(()) } else { self.fail(name, "not a language tag (e.g. en, fr-CA)") }
     }
 
     /// A link put in an email: absolute http(s), no spaces or control characters.
     pub(crate) fn link(&self, name: &str, value: &str) -> Result<(), DecodeError> {
         let lower = value.to_ascii_lowercase();
-        if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
             return self.fail(name, "must be an absolute http(s) URL");
+        };
+        if rest.is_empty() || rest.starts_with('/') {
+            return self.fail(name, "must name a host after the scheme");
         }
-        if value.len() > 2048 {
-            return self.fail(name, "longer than 2048 bytes");
-        }
+        self.text(name, value, limits::LINK)?;
         if value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') {
             return self.fail(name, "contains a space, quote, angle bracket or control character");
         }
@@ -89,10 +155,15 @@ impl Field {
     }
 }
 
-fn email_problem(value: &str) -> Option<&'static str> {
-    if value.len() > 254 {
-        return Some("longer than 254 bytes");
+fn email_problem(value: &str) -> Option<String> {
+    // Addresses are ASCII (checked next), so bytes are characters.
+    if value.len() > limits::EMAIL.max {
+        return Some(format!("longer than {} characters", limits::EMAIL.max));
     }
+    shape_problem(value).map(str::to_owned)
+}
+
+fn shape_problem(value: &str) -> Option<&'static str> {
     if !value.is_ascii() || value.chars().any(|c| c.is_ascii_control() || c == ' ') {
         return Some("contains a space, a control or a non-ASCII character");
     }

@@ -128,3 +128,73 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_comment_without_internal_is_refused() {
+    let mut v = body_of(JobType::CommentCreated);
+    v["data"]["comment"].as_object_mut().unwrap().remove("internal");
+    assert_eq!(decode_value(&v).unwrap_err().to_string(), "missing field data.comment.internal");
+    // A misspelt key is the same as a missing one: never a public reply by default.
+    v["data"]["comment"]["intenal"] = json!(true);
+    assert_eq!(decode_value(&v).unwrap_err().field(), Some("data.comment.internal"));
+}
+
+#[test]
+fn a_report_without_its_company_filter_is_refused() {
+    let mut v = body_of(JobType::ReportRequested);
+    v["data"]["filters"].as_object_mut().unwrap().remove("companies");
+    assert_eq!(decode_value(&v).unwrap_err().to_string(), "missing field data.filters.companies");
+}
+
+#[test]
+fn instants_outside_2000_to_2100_are_refused_naming_the_field() {
+    for (place, value) in [
+        ("occurred_at", "+99999-01-01T00:00:00Z"),
+        ("occurred_at", "2100-01-01T00:00:00Z"),
+        ("occurred_at", "1999-12-31T23:59:59Z"),
+        ("data.ticket.created_at", "9999-12-31T23:59:59Z"),
+    ] {
+        let mut v = body_of(JobType::TicketCreated);
+        match place.strip_prefix("data.ticket.") {
+            Some(field) => v["data"]["ticket"][field] = json!(value),
+            None => v[place] = json!(value),
+        }
+        let err = decode_value(&v).unwrap_err();
+        assert_eq!(err.field(), Some(place), "{value}: {err}");
+    }
+    let mut v = body_of(JobType::TicketCreated);
+    v["occurred_at"] = json!("2100-01-01T00:00:00Z");
+    assert_eq!(
+        decode_value(&v).unwrap_err().to_string(),
+        "invalid field occurred_at: 2100-01-01T00:00:00Z is outside 2000..2100"
+    );
+}
+
+#[test]
+fn a_report_over_366_days_is_refused_naming_created_to() {
+    let mut v = body_of(JobType::ReportRequested);
+    v["data"]["filters"]["created_from"] = json!("2025-01-01T00:00:00Z");
+    v["data"]["filters"]["created_to"] = json!("2026-01-02T00:00:00Z");
+    assert!(decode_value(&v).is_ok(), "366 days is allowed");
+    v["data"]["filters"]["created_to"] = json!("2026-01-02T00:00:01Z");
+    assert_eq!(
+        decode_value(&v).unwrap_err().to_string(),
+        "invalid field data.filters.created_to: is more than 366 days after created_from"
+    );
+}
+
+#[test]
+fn a_body_of_one_mebibyte_decodes_one_byte_more_is_refused() {
+    let mut v = body_of(JobType::CommentCreated);
+    v["data"]["comment"]["body"] = json!("");
+    let room = deskbell_contract::MAX_BODY_BYTES - v.to_string().len();
+    // Unknown fields are ignored: pad the envelope to exactly the limit.
+    v["pad"] = json!("");
+    let room = room - (v.to_string().len() - (deskbell_contract::MAX_BODY_BYTES - room));
+    v["pad"] = json!("x".repeat(room));
+    assert_eq!(v.to_string().len(), deskbell_contract::MAX_BODY_BYTES);
+    assert!(decode_value(&v).is_ok());
+    v["pad"] = json!("x".repeat(room + 1));
+    let err = decode_value(&v).unwrap_err();
+    assert_eq!(err, DecodeError::TooLarge { size: 1024 * 1024 + 1, limit: 1024 * 1024 });
+}

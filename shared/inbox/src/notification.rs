@@ -72,7 +72,9 @@ impl Notification {
             link,
             created_at,
             read: false,
-            expires_at: created_at + ttl,
+            // Checked: a creation time near chrono's limit keeps its notification forever
+            // instead of panicking the batch.
+            expires_at: created_at.checked_add_signed(ttl).unwrap_or(DateTime::<Utc>::MAX_UTC),
         }
     }
 }
@@ -80,6 +82,21 @@ impl Notification {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_creation_time_at_the_end_of_time_does_not_overflow_its_expiry() {
+        let n = Notification::new(
+            "u",
+            "j",
+            "t",
+            String::new(),
+            String::new(),
+            String::new(),
+            DateTime::<Utc>::MAX_UTC,
+            Duration::days(90),
+        );
+        assert_eq!(n.expires_at, DateTime::<Utc>::MAX_UTC);
+    }
 
     #[test]
     fn ids_repeat_for_the_same_job_and_user_and_sort_by_time() {

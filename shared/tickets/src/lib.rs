@@ -31,7 +31,7 @@ pub use activity::{Activity, ActivityKind, ActivityPage, ActivityQuery, activity
 pub use dynamo::{BY_ACTIVITY, BY_BACKLOG, BY_COMPANY, BY_CREATED, DynamoTickets};
 pub use keys::{created_key, created_month};
 pub use memory::MemoryTickets;
-pub use query::{Page, RangeQuery, plan_queries};
+pub use query::{Page, PlanError, RangeQuery, plan_queries};
 pub use stats::{StatsRecord, stats_key};
 
 use chrono::{DateTime, Utc};
