@@ -14,7 +14,7 @@ fn request(
     query: &[(String, String)],
     authorization: Option<&str>,
 ) -> Option<lambda_http::Request> {
-    let mut event: Value = serde_json::from_str(include_str!("../../../events/inbox/list.json")).ok()?;
+    let mut event: Value = serde_json::from_str(include_str!("../../../events/http/list.json")).ok()?;
     event["rawPath"] = path.into();
     event["requestContext"]["http"]["path"] = path.into();
     event["requestContext"]["http"]["method"] = method.into();

@@ -190,7 +190,6 @@ pub async fn set_visibility_timeout(stack: &Stack, secs: u32) {
         .expect("set the visibility timeout");
 }
 
-
 /// A scenario's figures, read from moto after the drain.
 #[derive(Debug, Clone)]
 pub struct Figures {
