@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::Select;
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Utc};
+use deskbell_dynamo::{get_bool, get_n, get_s, get_time, is_condition_failed, n, next_start, s};
 use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::{InboxError, Notification, NotificationStore, Page, PageRequest, Stored, UNREAD_ATTRIBUTE, UNREAD_INDEX};
@@ -37,14 +38,6 @@ impl DynamoInbox {
     }
 }
 
-fn s(v: &str) -> AttributeValue {
-    AttributeValue::S(v.to_owned())
-}
-
-fn n(v: i64) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
-
 fn key(user_id: &str, id: &str) -> HashMap<String, AttributeValue> {
     HashMap::from([("user_id".to_owned(), s(user_id)), ("id".to_owned(), s(id))])
 }
@@ -58,7 +51,7 @@ fn item_of(n: &Notification) -> HashMap<String, AttributeValue> {
         ("title".to_owned(), s(&n.title)),
         ("body".to_owned(), s(&n.body)),
         ("link".to_owned(), s(&n.link)),
-        ("created_at".to_owned(), s(&n.created_at.to_rfc3339())),
+        ("created_at".to_owned(), s(n.created_at.to_rfc3339())),
         ("read".to_owned(), AttributeValue::Bool(n.read)),
         ("expires_at".to_owned(), AttributeValue::N(n.expires_at.timestamp().to_string())),
     ]);
@@ -68,17 +61,12 @@ fn item_of(n: &Notification) -> HashMap<String, AttributeValue> {
     item
 }
 
-fn is_conditional_failure<E: ProvideErrorMetadata>(err: &SdkError<E, Response>) -> bool {
-    err.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")
-}
-
 /// Live at `now`: TTL deletes within days, not at once, so reads filter on the attribute.
 const LIVE: &str = "expires_at > :now";
 
 fn notification_of(item: &HashMap<String, AttributeValue>) -> Notification {
-    let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-    let time =
-        |name: &str| DateTime::parse_from_rfc3339(&text(name)).map(|t| t.with_timezone(&Utc)).unwrap_or_default();
+    let text = |name: &str| get_s(item, name).unwrap_or_default();
+    let time = |name: &str| get_time(item, name).unwrap_or_default();
     Notification {
         user_id: text("user_id"),
         id: text("id"),
@@ -88,13 +76,8 @@ fn notification_of(item: &HashMap<String, AttributeValue>) -> Notification {
         body: text("body"),
         link: text("link"),
         created_at: time("created_at"),
-        read: item.get("read").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
-        expires_at: item
-            .get("expires_at")
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse().ok())
-            .and_then(|secs| DateTime::from_timestamp(secs, 0))
-            .unwrap_or_default(),
+        read: get_bool(item, "read").unwrap_or(false),
+        expires_at: get_n(item, "expires_at").and_then(|secs| DateTime::from_timestamp(secs, 0)).unwrap_or_default(),
     }
 }
 
@@ -110,9 +93,7 @@ impl NotificationStore for DynamoInbox {
             .await;
         match result {
             Ok(_) => Ok(Stored::New),
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                Ok(Stored::Existing)
-            }
+            Err(err) if is_condition_failed(&err) => Ok(Stored::Existing),
             Err(err) => Err(self.error("store notification", &err)),
         }
     }
@@ -161,7 +142,7 @@ impl NotificationStore for DynamoInbox {
             page.items.extend(out.items().iter().map(notification_of));
             match out.last_evaluated_key {
                 Some(k) if !k.is_empty() => {
-                    page.last_id = k.get("id").and_then(|v| v.as_s().ok()).cloned();
+                    page.last_id = get_s(&k, "id");
                     start = Some(k);
                 }
                 _ => {
@@ -185,9 +166,9 @@ impl NotificationStore for DynamoInbox {
                 .await
                 .map_err(|e| self.error("count unread notifications", &e))?;
             count += u64::try_from(out.count).unwrap_or(0);
-            match out.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(count),
+            start = next_start(out.last_evaluated_key);
+            if start.is_none() {
+                return Ok(count);
             }
         }
     }
@@ -218,7 +199,7 @@ impl NotificationStore for DynamoInbox {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(err) if is_conditional_failure(&err) => Ok(false),
+            Err(err) if is_condition_failed(&err) => Ok(false),
             Err(err) => Err(self.error("delete notification", &err)),
         }
     }
@@ -247,7 +228,7 @@ impl DynamoInbox {
         };
         match update.send().await {
             Ok(_) => Ok(true),
-            Err(err) if is_conditional_failure(&err) => Ok(false),
+            Err(err) if is_condition_failed(&err) => Ok(false),
             Err(err) => Err(self.error("mark notification", &err)),
         }
     }
@@ -281,10 +262,10 @@ impl DynamoInbox {
                 .send()
                 .await
                 .map_err(|e| self.error("list unread notifications", &e))?;
-            ids.extend(out.items().iter().filter_map(|i| i.get("id").and_then(|v| v.as_s().ok()).cloned()));
-            match out.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(ids),
+            ids.extend(out.items().iter().filter_map(|i| get_s(i, "id")));
+            start = next_start(out.last_evaluated_key);
+            if start.is_none() {
+                return Ok(ids);
             }
         }
     }

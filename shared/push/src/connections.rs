@@ -6,6 +6,7 @@ use std::future::Future;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
+use deskbell_dynamo::{get_s, next_start};
 use deskbell_runtime::TableError;
 use tokio::sync::Mutex;
 
@@ -91,10 +92,10 @@ impl Connections for DynamoConnections {
                 .send()
                 .await
                 .map_err(|e| TableError::from_sdk(&self.table, "list connections", &e))?;
-            ids.extend(out.items().iter().filter_map(|i| i.get("connection_id").and_then(|v| v.as_s().ok()).cloned()));
-            match out.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(ids),
+            ids.extend(out.items().iter().filter_map(|i| get_s(i, "connection_id")));
+            start = next_start(out.last_evaluated_key);
+            if start.is_none() {
+                return Ok(ids);
             }
         }
     }

@@ -9,6 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Duration, Utc};
+use deskbell_dynamo::{Item, get_bool};
 use deskbell_runtime::TableError;
 use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
 use futures::{StreamExt, TryStreamExt, stream};
@@ -26,8 +27,6 @@ const DELETE_OBJECTS_MAX: usize = 1000;
 const ATTEMPTS: u32 = 8;
 /// How long a saved pass outlives its last save (TTL), so an abandoned one does not linger.
 const PASS_TTL_DAYS: i64 = 14;
-
-type Item = HashMap<String, AttributeValue>;
 
 /// The notifications and jobs tables and the reports bucket.
 #[derive(Clone)]
@@ -266,7 +265,7 @@ fn key_of(item: &Item, names: &[&str]) -> EntryKey {
 fn facts_of(source: Source, item: &Item) -> Facts {
     match source {
         Source::Notifications => Facts::Notification {
-            read: item.get("read").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+            read: get_bool(item, "read").unwrap_or(false),
             created_at: parse_time(text(item, "created_at")),
         },
         _ => Facts::Record {

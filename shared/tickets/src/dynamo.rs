@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::http::Response;
 use deskbell_contract::Ticket;
+use deskbell_dynamo::{get_s, is_condition_failed, next_start, s};
 use deskbell_runtime::ErrorKind;
 
 use chrono::{DateTime, Utc};
@@ -38,10 +39,6 @@ pub const BY_BACKLOG: &str = "by_backlog";
 /// The value of `backlog` on unresolved snapshots.
 const OPEN: &str = "open";
 
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
 impl DynamoTickets {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self { client, table: table.into() }
@@ -60,7 +57,7 @@ impl DynamoTickets {
     }
 
     fn decode_activity(&self, item: &HashMap<String, AttributeValue>) -> Result<Activity, TicketStoreError> {
-        let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+        let text = |name: &str| get_s(item, name);
         let time =
             |name: &str| text(name).and_then(|v| DateTime::parse_from_rfc3339(&v).ok()).map(|t| t.with_timezone(&Utc));
         let bad = |field: &str| self.permanent("read activity", format!("stored activity has no valid {field}"));
@@ -113,9 +110,7 @@ impl TicketStore for DynamoTickets {
         }
         match put.send().await {
             Ok(_) => Ok(Upsert::Stored),
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                Ok(Upsert::Stale)
-            }
+            Err(err) if is_condition_failed(&err) => Ok(Upsert::Stale),
             Err(err) => Err(self.error("store ticket", &err)),
         }
     }
@@ -189,9 +184,9 @@ impl TicketStore for DynamoTickets {
                 .await
                 .map_err(|e| self.error("count open tickets", &e))?;
             total += u64::try_from(out.count()).unwrap_or(0);
-            match out.last_evaluated_key() {
-                Some(key) if !key.is_empty() => next = Some(key.clone()),
-                _ => return Ok(total),
+            next = next_start(out.last_evaluated_key);
+            if next.is_none() {
+                return Ok(total);
             }
         }
     }
@@ -217,7 +212,7 @@ impl DynamoTickets {
         match result {
             Ok(_) => Ok(()),
             // Written before by the same job: nothing to do.
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(err) if is_condition_failed(&err) => Ok(()),
             Err(err) => Err(self.error("store activity", &err)),
         }
     }

@@ -1,0 +1,52 @@
+//! Failures: why a job failed, kept beside its SQS message id for the DLQ tooling.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use deskbell_dynamo::{get_n, get_s, get_time, n, s};
+
+use super::DynamoRecords;
+use crate::*;
+
+fn failure_pk(message_id: &str) -> (AttributeValue, AttributeValue) {
+    (s(format!("failure#{message_id}")), s("failure"))
+}
+
+impl FailureLog for DynamoRecords {
+    async fn record(&self, f: &FailureRecord) -> Result<(), RecordError> {
+        let (pk, sk) = failure_pk(&f.message_id);
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", pk)
+            .item("sk", sk)
+            .item("message_id", s(&f.message_id))
+            .item("queue", s(&f.queue))
+            .item("error_kind", s(&f.kind))
+            .item("error", s(&f.error))
+            .item("attempt", n(f.attempt))
+            .item("failed_at", s(f.failed_at.to_rfc3339()))
+            .item("expires_at", self.expires_at(f.failed_at));
+        if let Some(id) = &f.job_id {
+            put = put.item("job_id", s(id));
+        }
+        if let Some(t) = &f.job_type {
+            put = put.item("job_type", s(t));
+        }
+        put.send().await.map_err(|e| self.error("record failure", &e))?;
+        Ok(())
+    }
+
+    async fn get(&self, message_id: &str) -> Result<Option<FailureRecord>, RecordError> {
+        let item = self.get_item(failure_pk(message_id), "get failure").await?;
+        Ok(item.map(|item| FailureRecord {
+            message_id: message_id.to_owned(),
+            queue: get_s(&item, "queue").unwrap_or_default(),
+            job_id: get_s(&item, "job_id"),
+            job_type: get_s(&item, "job_type"),
+            kind: get_s(&item, "error_kind").unwrap_or_default(),
+            error: get_s(&item, "error").unwrap_or_default(),
+            attempt: get_n(&item, "attempt").unwrap_or(0),
+            failed_at: get_time(&item, "failed_at").unwrap_or_default(),
+        }))
+    }
+}
