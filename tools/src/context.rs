@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use clap::ValueEnum;
-use deskbell_contract::JobType;
+use deskbell_contract::{JobType, Queue};
 pub use deskbell_jobs::QueueDepth;
 use deskbell_jobs::{QueueDepths, SqsQueueDepths};
 
@@ -47,19 +47,31 @@ pub enum QueueKind {
 }
 
 impl QueueKind {
-    /// The function the queue feeds.
-    pub fn function(self) -> &'static str {
+    /// The contract's queue this names.
+    pub fn queue(self) -> Queue {
         match self {
-            QueueKind::Notifications => "notify",
-            QueueKind::Reports => "report",
+            QueueKind::Notifications => Queue::Notifications,
+            QueueKind::Reports => Queue::Reports,
         }
     }
 
-    /// The queue a job of this type belongs on.
+    /// The function the queue feeds.
+    pub fn function(self) -> &'static str {
+        self.queue().function()
+    }
+
+    /// The queue a job of this type belongs on ([`JobType::queue`]); a body of no known type
+    /// goes to the notifications queue, whose function refuses it with its reason.
     pub fn of(job_type: Option<JobType>) -> QueueKind {
-        match job_type {
-            Some(JobType::ReportRequested) => QueueKind::Reports,
-            _ => QueueKind::Notifications,
+        QueueKind::from(job_type.map_or(Queue::Notifications, JobType::queue))
+    }
+}
+
+impl From<Queue> for QueueKind {
+    fn from(queue: Queue) -> Self {
+        match queue {
+            Queue::Notifications => QueueKind::Notifications,
+            Queue::Reports => QueueKind::Reports,
         }
     }
 }

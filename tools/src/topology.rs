@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use deskbell_contract::Queue;
 use serde::Deserialize;
 
 /// The default place of the topology file, relative to the workspace.
@@ -88,15 +89,16 @@ impl Topology {
     /// queue (URL, ARN, DLQ) and the tables. Mapping settings are not outputs: they keep
     /// Lambda's defaults here, and only the local runner uses them.
     pub fn from_outputs(stack: &str, region: &str, outputs: BTreeMap<String, String>) -> Topology {
-        let mappings = [("notify", "Notifications"), ("report", "Reports")]
+        // The template's outputs are named after the queue: NotificationsQueueUrl, …
+        let mappings = [(Queue::Notifications, "Notifications"), (Queue::Reports, "Reports")]
             .into_iter()
-            .filter_map(|(function, kind)| {
+            .filter_map(|(queue, kind)| {
                 let queue_url = outputs.get(&format!("{kind}QueueUrl"))?.clone();
                 let queue_name = queue_url.rsplit('/').next().unwrap_or_default().to_owned();
                 // https://sqs.REGION.amazonaws.com/ACCOUNT/NAME -> arn:aws:sqs:REGION:ACCOUNT:NAME
                 let account = queue_url.rsplit('/').nth(1).unwrap_or_default();
                 Some(Mapping {
-                    function: function.to_owned(),
+                    function: queue.function().to_owned(),
                     queue_arn: format!("arn:aws:sqs:{region}:{account}:{queue_name}"),
                     queue_name,
                     queue_url,

@@ -42,8 +42,9 @@ struct Detail {
 /// The run a scheduled event asks for. `now` is `detail.now` (replay a past day), else the
 /// event's `time` (when the schedule fired, so a retried invocation judges the same way),
 /// else `clock`. A detail that is not an object, an unknown field, an unknown kind, an
-/// empty `kinds`, or a `now` (or `time`) more than [`MAX_CLOCK_SKEW`] ahead of `clock` or
-/// outside 2000..2100 is refused, naming the field.
+/// empty `kinds`, or a `now` (or `time`) outside 2000..2100 or, unless it is a dry run, more
+/// than [`MAX_CLOCK_SKEW`] ahead of `clock` is refused, naming the field. A dry run deletes
+/// nothing, so it may preview what a later day's run would delete.
 pub fn decode(event: &EventBridgeEvent<Value>, clock: DateTime<Utc>) -> Result<Request, CleanupError> {
     let detail: Detail = match &event.detail {
         Value::Null => Detail::default(),
@@ -72,21 +73,26 @@ pub fn decode(event: &EventBridgeEvent<Value>, clock: DateTime<Utc>) -> Result<R
         });
     }
     let now = match (detail.now, event.time) {
-        (Some(now), _) => judged_at("detail.now", now, clock)?,
-        (None, Some(time)) => judged_at("time", time, clock)?,
+        (Some(now), _) => judged_at("detail.now", now, clock, detail.dry_run)?,
+        (None, Some(time)) => judged_at("time", time, clock, detail.dry_run)?,
         (None, None) => clock,
     };
     Ok(Request { dry_run: detail.dry_run, now, kinds, max_pages: detail.max_pages })
 }
 
-/// `at`, if a run may be judged at it: within the contract's instant range, and not ahead of
-/// `clock` by more than [`MAX_CLOCK_SKEW`].
-fn judged_at(path: &str, at: DateTime<Utc>, clock: DateTime<Utc>) -> Result<DateTime<Utc>, CleanupError> {
+/// `at`, if a run may be judged at it: within the contract's instant range, and (unless the
+/// run is a dry run, which deletes nothing) not ahead of `clock` by more than [`MAX_CLOCK_SKEW`].
+fn judged_at(
+    path: &str,
+    at: DateTime<Utc>,
+    clock: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<DateTime<Utc>, CleanupError> {
     let refuse = |message: String| CleanupError::InvalidEvent { path: path.to_owned(), message };
     if !limits::in_range(at) {
         return Err(refuse(limits::out_of_range_message(at)));
     }
-    if at - clock > MAX_CLOCK_SKEW {
+    if !dry_run && at - clock > MAX_CLOCK_SKEW {
         return Err(refuse(format!(
             "{} is ahead of the clock ({}) by more than {} minutes: a cleanup is never judged in the future",
             at.to_rfc3339(),
@@ -172,6 +178,17 @@ mod tests {
             let err = decode(&event(&with_now(now)), clock()).unwrap_err().to_string();
             assert!(err.starts_with(expected), "{now}: {err}");
         }
+    }
+
+    #[test]
+    fn a_dry_run_may_preview_a_later_day_but_not_leave_the_instant_range() {
+        let dry =
+            |now: &str| SCHEDULED.replace(r#""detail":{}"#, &format!(r#""detail":{{"dry_run":true,"now":"{now}"}}"#));
+        let r = decode(&event(&dry("2027-01-01T00:00:00Z")), clock()).unwrap();
+        assert!(r.dry_run);
+        assert_eq!(r.now.to_rfc3339(), "2027-01-01T00:00:00+00:00");
+        let err = decode(&event(&dry("2100-01-01T00:00:00Z")), clock()).unwrap_err().to_string();
+        assert!(err.starts_with("invalid field detail.now: 2100-01-01T00:00:00Z is outside 2000..2100"), "{err}");
     }
 
     #[test]

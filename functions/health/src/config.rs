@@ -1,7 +1,7 @@
 //! health's configuration, from `DESKBELL_*` environment variables.
 
 use chrono::Duration;
-use deskbell_contract::{User, recipients_from_json};
+use deskbell_contract::User;
 use deskbell_runtime::{ConfigError, Env};
 
 use crate::{Thresholds, Watched};
@@ -57,15 +57,7 @@ impl HealthConfig {
                 }
                 Some(arn).filter(|a| !a.is_empty())
             },
-            admins: {
-                const NAME: &str = "DESKBELL_ADMINS";
-                let json = env.required(NAME)?;
-                recipients_from_json(&json).map_err(|e| ConfigError::Invalid {
-                    name: NAME.into(),
-                    value: json,
-                    reason: e.to_string(),
-                })?
-            },
+            admins: env.admins()?,
         })
     }
 }

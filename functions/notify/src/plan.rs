@@ -1,6 +1,6 @@
 //! Decide: a job becomes the list of messages to deliver. Pure, no I/O, no clock.
 
-use deskbell_contract::{Job, Payload};
+use deskbell_contract::{Job, Queue};
 
 use crate::error::NotifyError;
 use crate::message::{Message, ReportLink, Site, compose};
@@ -16,12 +16,13 @@ pub struct Planned {
     pub text: String,
 }
 
-/// Everything `job` should deliver. `report.requested` is refused: it belongs on the reports
-/// queue, and refusing it sends it to the DLQ with that reason rather than dropping it.
+/// Everything `job` should deliver. A job of another queue's type (`report.requested`) is
+/// refused, and refusing it sends it to the DLQ with that reason rather than dropping it.
 /// `report_link` is the download link of a `report.ready` job's file, when there is one.
 pub fn plan(job: &Job, site: &Site, report_link: Option<&ReportLink>) -> Result<Vec<Planned>, NotifyError> {
-    if let Payload::ReportRequested(_) = job.payload {
-        return Err(NotifyError::WrongQueue { job_type: job.job_type().wire_name(), function: "report" });
+    let queue = job.job_type().queue();
+    if queue != Queue::Notifications {
+        return Err(NotifyError::WrongQueue { job_type: job.job_type().wire_name(), function: queue.function() });
     }
     Ok(recipients(&job.payload)
         .into_iter()

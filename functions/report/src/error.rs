@@ -8,8 +8,8 @@ use deskbell_runtime::{Classify, ErrorKind, TableError};
 /// Why a report job failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportJobError {
-    #[error("{job_type} does not belong on the reports queue: the notify function handles it")]
-    WrongQueue { job_type: &'static str },
+    #[error("{job_type} does not belong on the reports queue: the {function} function handles it")]
+    WrongQueue { job_type: &'static str, function: &'static str },
     #[error("report {report_id} is being built by another worker")]
     InFlight { report_id: String },
     /// The status record, the failure log or the ticket store (DynamoDB).

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
-use deskbell_contract::{Job, Payload, ReportReady, ReportRequested};
+use deskbell_contract::{Job, Payload, Queue, ReportReady, ReportRequested};
 use deskbell_jobs::{JobContext, JobHandler, JobQueue};
 use deskbell_objects::{ObjectStore, UploadedPart};
 use deskbell_records::{LockExpiry, ReportLog, ReportOutcome, ReportRecord, ReportStart};
@@ -177,8 +177,12 @@ impl<T: TicketStore, O: ObjectStore, R: ReportLog, Q: JobQueue> JobHandler for R
     type Error = ReportJobError;
 
     async fn handle(&self, job: &Job, ctx: &JobContext) -> Result<(), ReportJobError> {
-        let Payload::ReportRequested(request) = &job.payload else {
-            return Err(ReportJobError::WrongQueue { job_type: job.job_type().wire_name() });
+        let queue = job.job_type().queue();
+        let (Queue::Reports, Payload::ReportRequested(request)) = (queue, &job.payload) else {
+            return Err(ReportJobError::WrongQueue {
+                job_type: job.job_type().wire_name(),
+                function: queue.function(),
+            });
         };
         let report_id = &request.report_id;
         let expiry = LockExpiry { fallback: self.settings.lease, ..LockExpiry::default() };

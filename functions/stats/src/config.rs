@@ -1,6 +1,6 @@
 //! stats' configuration, from `DESKBELL_*` environment variables.
 
-use deskbell_contract::{User, recipients_from_json};
+use deskbell_contract::User;
 use deskbell_runtime::{ConfigError, Env};
 
 /// Everything stats reads from its environment (the configuration table: docs/deploy.md#configuration).
@@ -20,21 +20,9 @@ impl StatsConfig {
             tickets_table: env.required("DESKBELL_TICKETS_TABLE")?,
             bucket: env.required("DESKBELL_REPORTS_BUCKET")?,
             notifications_queue_url: env.url("DESKBELL_NOTIFICATIONS_QUEUE_URL")?,
-            admins: admins(env)?,
+            admins: env.admins()?,
         })
     }
-}
-
-/// `DESKBELL_ADMINS`: a JSON list of users (`[{"id", "email", "name", "locale", "role"}]`),
-/// checked like a job's recipients.
-pub fn admins<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Vec<User>, ConfigError> {
-    const NAME: &str = "DESKBELL_ADMINS";
-    let json = env.required(NAME)?;
-    recipients_from_json(&json).map_err(|e| ConfigError::Invalid {
-        name: NAME.into(),
-        value: json,
-        reason: e.to_string(),
-    })
 }
 
 #[cfg(test)]
@@ -54,18 +42,5 @@ mod tests {
         .unwrap();
         assert_eq!(c.admins.len(), 1);
         assert_eq!(c.admins[0].locale, "fr");
-    }
-
-    #[test]
-    fn a_bad_admin_list_is_refused_naming_the_variable_and_the_field() {
-        for (json, field) in [
-            ("[]", "recipients: must not be empty"),
-            (r#"[{"id":"u1","email":"not an address","name":"A","role":"admin"}]"#, "recipients[0].email"),
-            ("{}", "recipients"),
-        ] {
-            let vars: &'static [(&'static str, &'static str)] = vec![("DESKBELL_ADMINS", json)].leak();
-            let err = admins(&Env::pairs(vars)).unwrap_err().to_string();
-            assert!(err.contains("DESKBELL_ADMINS") && err.contains(field), "{err}");
-        }
     }
 }

@@ -28,7 +28,7 @@ pub mod fixtures;
 
 pub use envelope::{Job, decode, peek};
 pub use error::DecodeError;
-pub use job_type::JobType;
+pub use job_type::{JobType, Queue};
 pub use limits::MAX_BODY_BYTES;
 pub use payloads::*;
 pub use people::{Company, Role, User};

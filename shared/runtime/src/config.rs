@@ -2,6 +2,8 @@
 
 use std::str::FromStr;
 
+use deskbell_contract::{User, recipients_from_json};
+
 /// A configuration problem, naming the variable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -59,6 +61,19 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         }
     }
 
+    /// `DESKBELL_ADMINS`: the administrators, a JSON list of users (`[{"id", "email", "name",
+    /// "locale", "role"}]`), checked like a job's recipients. The one parser of the list:
+    /// stats sends them the digest, health the alerts.
+    pub fn admins(&self) -> Result<Vec<User>, ConfigError> {
+        const NAME: &str = "DESKBELL_ADMINS";
+        let json = self.required(NAME)?;
+        recipients_from_json(&json).map_err(|e| ConfigError::Invalid {
+            name: NAME.into(),
+            value: json,
+            reason: e.to_string(),
+        })
+    }
+
     /// A variable that must be an absolute http(s) URL; a trailing `/` is removed.
     pub fn url(&self, name: &str) -> Result<String, ConfigError> {
         let v = self.required(name)?;
@@ -76,6 +91,31 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn admins_are_read_as_users() {
+        let env = Env::pairs(&[(
+            "DESKBELL_ADMINS",
+            r#"[{"id":"u1","email":"ada@example.com","name":"Ada","locale":"fr","role":"admin"}]"#,
+        )]);
+        let admins = env.admins().unwrap();
+        assert_eq!(admins.len(), 1);
+        assert_eq!(admins[0].locale, "fr");
+    }
+
+    #[test]
+    fn a_bad_admin_list_is_refused_naming_the_variable_and_the_field() {
+        for (json, field) in [
+            ("[]", "recipients: must not be empty"),
+            (r#"[{"id":"u1","email":"not an address","name":"A","role":"admin"}]"#, "recipients[0].email"),
+            ("{}", "recipients"),
+        ] {
+            let vars: &'static [(&'static str, &'static str)] = vec![("DESKBELL_ADMINS", json)].leak();
+            let err = Env::pairs(vars).admins().unwrap_err().to_string();
+            assert!(err.contains("DESKBELL_ADMINS") && err.contains(field), "{err}");
+        }
+        assert!(matches!(Env::pairs(&[]).admins(), Err(ConfigError::Missing { .. })));
+    }
 
     #[test]
     fn missing_variable_is_named() {

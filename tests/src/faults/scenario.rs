@@ -10,7 +10,7 @@ use aws_lambda_events::event::sqs::SqsEvent;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use deskbell_contract::fixtures::{self, user_at};
 use deskbell_contract::{Payload, Role, SystemMaintenance, UserWelcome};
-use deskbell_jobs::{Invocation, records_to_delete};
+use deskbell_jobs::{Invocation, QueueDepths, SqsQueueDepths, records_to_delete};
 use deskbell_notify::AwsNotify;
 use lambda_runtime::{Context, LambdaEvent};
 
@@ -163,19 +163,9 @@ async fn receive(stack: &Stack) -> SqsEvent {
     event
 }
 
-/// Messages in a queue: visible, in flight and delayed.
+/// Messages in a queue: visible, in flight and delayed (the job core's own reader).
 pub async fn queue_depth(stack: &Stack, queue_url: &str) -> u64 {
-    let out = stack
-        .sqs
-        .get_queue_attributes()
-        .queue_url(queue_url)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesDelayed)
-        .send()
-        .await
-        .expect("queue attributes");
-    out.attributes().map(|a| a.values().filter_map(|v| v.parse::<u64>().ok()).sum()).unwrap_or(0)
+    SqsQueueDepths::new(stack.sqs.clone()).depth(queue_url).await.expect("queue attributes").total()
 }
 
 /// Sets the source queue's visibility timeout (it must exceed the invocation's timeout).
