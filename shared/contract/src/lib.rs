@@ -25,6 +25,8 @@ mod validate;
 
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+#[cfg(feature = "hostile")]
+pub mod hostile;
 
 pub use envelope::{Job, decode, peek};
 pub use error::DecodeError;

@@ -1,7 +1,7 @@
 //! The DynamoDB helpers every crate that talks to DynamoDB shares: attribute builders
-//! ([`s`], [`n`], [`time`]), attribute readers ([`get_s`], [`get_n`], [`get_bool`],
-//! [`get_time`]), the condition-failed check ([`is_condition_failed`]) and the paging step
-//! ([`next_start`]).
+//! ([`s`], [`n`], [`time`]), attribute readers ([`get_s`], [`get_str`], [`get_n`], [`get_bool`],
+//! [`get_time`]), the condition-failed check ([`is_condition_failed`],
+//! [`unless_condition_failed`]) and the paging step ([`next_start`]).
 //!
 //! A crate of its own rather than a module of `deskbell-runtime`: the runtime depends on no
 //! service SDK, and the crates that never touch DynamoDB (mailer, objects) should not build it.
@@ -33,7 +33,12 @@ pub fn time(t: DateTime<Utc>) -> AttributeValue {
 
 /// The string attribute `name`, if the item has one.
 pub fn get_s(item: &Item, name: &str) -> Option<String> {
-    item.get(name).and_then(|v| v.as_s().ok()).cloned()
+    get_str(item, name).map(str::to_owned)
+}
+
+/// The string attribute `name`, borrowed, if the item has one.
+pub fn get_str<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name).and_then(|v| v.as_s().ok()).map(String::as_str)
 }
 
 /// The number attribute `name`, parsed, if the item has one that parses.
@@ -56,6 +61,19 @@ pub fn is_condition_failed<E: ProvideErrorMetadata>(err: &SdkError<E, Response>)
     err.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")
 }
 
+/// A conditional write's result with a condition that did not hold made ordinary: `Some`
+/// with the output when the write happened, `None` when the condition refused it.
+#[allow(clippy::result_large_err)] // the SDK's own error, passed through as the SDK returns it
+pub fn unless_condition_failed<T, E: ProvideErrorMetadata>(
+    result: Result<T, SdkError<E, Response>>,
+) -> Result<Option<T>, SdkError<E, Response>> {
+    match result {
+        Ok(out) => Ok(Some(out)),
+        Err(err) if is_condition_failed(&err) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
 /// Where the next page of a query or scan starts: its `LastEvaluatedKey`, or `None` when this
 /// was the last page (DynamoDB may also say so with an empty key).
 pub fn next_start(last_evaluated_key: Option<Item>) -> Option<Item> {
@@ -76,6 +94,7 @@ mod tests {
             ("flag".to_owned(), AttributeValue::Bool(true)),
         ]);
         assert_eq!(get_s(&item, "name").as_deref(), Some("Ada"));
+        assert_eq!(get_str(&item, "name"), Some("Ada"));
         assert_eq!(get_n::<u32>(&item, "count"), Some(42));
         assert_eq!(get_time(&item, "at"), Some(at));
         assert_eq!(get_bool(&item, "flag"), Some(true));

@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::Select;
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Utc};
-use deskbell_dynamo::{get_bool, get_n, get_s, get_time, is_condition_failed, n, next_start, s};
+use deskbell_dynamo::{Item, get_bool, get_n, get_s, get_time, is_condition_failed, n, next_start, s};
 use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::{InboxError, Notification, NotificationStore, Page, PageRequest, Stored, UNREAD_ATTRIBUTE, UNREAD_INDEX};
@@ -38,11 +38,11 @@ impl DynamoInbox {
     }
 }
 
-fn key(user_id: &str, id: &str) -> HashMap<String, AttributeValue> {
+fn key(user_id: &str, id: &str) -> Item {
     HashMap::from([("user_id".to_owned(), s(user_id)), ("id".to_owned(), s(id))])
 }
 
-fn item_of(n: &Notification) -> HashMap<String, AttributeValue> {
+fn item_of(n: &Notification) -> Item {
     let mut item = HashMap::from([
         ("user_id".to_owned(), s(&n.user_id)),
         ("id".to_owned(), s(&n.id)),
@@ -64,7 +64,7 @@ fn item_of(n: &Notification) -> HashMap<String, AttributeValue> {
 /// Live at `now`: TTL deletes within days, not at once, so reads filter on the attribute.
 const LIVE: &str = "expires_at > :now";
 
-fn notification_of(item: &HashMap<String, AttributeValue>) -> Notification {
+fn notification_of(item: &Item) -> Notification {
     let text = |name: &str| get_s(item, name).unwrap_or_default();
     let time = |name: &str| get_time(item, name).unwrap_or_default();
     Notification {

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Duration, Utc};
-use deskbell_dynamo::{Item, get_bool};
+use deskbell_dynamo::{Item, get_bool, get_str};
 use deskbell_runtime::TableError;
 use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
 use futures::{StreamExt, TryStreamExt, stream};
@@ -254,26 +254,22 @@ fn backoff(attempt: u32) -> StdDuration {
     StdDuration::from_millis(full / 2 + fastrand::u64(0..=full / 2))
 }
 
-fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
-    item.get(name).and_then(|v| v.as_s().ok()).map(String::as_str)
-}
-
 fn key_of(item: &Item, names: &[&str]) -> EntryKey {
-    EntryKey::Item(names.iter().filter_map(|n| Some(((*n).to_owned(), text(item, n)?.to_owned()))).collect())
+    EntryKey::Item(names.iter().filter_map(|n| Some(((*n).to_owned(), get_str(item, n)?.to_owned()))).collect())
 }
 
 fn facts_of(source: Source, item: &Item) -> Facts {
     match source {
         Source::Notifications => Facts::Notification {
             read: get_bool(item, "read").unwrap_or(false),
-            created_at: parse_time(text(item, "created_at")),
+            created_at: parse_time(get_str(item, "created_at")),
         },
         _ => Facts::Record {
-            pk: text(item, "pk").unwrap_or_default().to_owned(),
-            updated_at: parse_time(text(item, "updated_at")),
-            failed_at: parse_time(text(item, "failed_at")),
-            requested_at: parse_time(text(item, "requested_at")),
-            finished_at: parse_time(text(item, "finished_at")),
+            pk: get_str(item, "pk").unwrap_or_default().to_owned(),
+            updated_at: parse_time(get_str(item, "updated_at")),
+            failed_at: parse_time(get_str(item, "failed_at")),
+            requested_at: parse_time(get_str(item, "requested_at")),
+            finished_at: parse_time(get_str(item, "finished_at")),
         },
     }
 }
@@ -332,7 +328,7 @@ impl RetentionStore for AwsRetention {
             .send()
             .await
             .map_err(|e| self.table_error(&self.jobs_table, "get cleanup pass", &e))?;
-        let Some(state) = out.item().and_then(|i| text(i, "state")) else {
+        let Some(state) = out.item().and_then(|i| get_str(i, "state")) else {
             return Ok(None);
         };
         serde_json::from_str(state).map(Some).map_err(|e| RetentionError::Invalid {

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::http::Response;
 use deskbell_contract::Ticket;
-use deskbell_dynamo::{get_s, is_condition_failed, next_start, s};
+use deskbell_dynamo::{Item, get_s, get_str, is_condition_failed, next_start, s};
 use deskbell_runtime::ErrorKind;
 
 use chrono::{DateTime, Utc};
@@ -56,7 +56,7 @@ impl DynamoTickets {
         TicketStoreError { table: self.table.clone(), operation, message, kind: ErrorKind::Permanent }
     }
 
-    fn decode_activity(&self, item: &HashMap<String, AttributeValue>) -> Result<Activity, TicketStoreError> {
+    fn decode_activity(&self, item: &Item) -> Result<Activity, TicketStoreError> {
         let text = |name: &str| get_s(item, name);
         let time =
             |name: &str| text(name).and_then(|v| DateTime::parse_from_rfc3339(&v).ok()).map(|t| t.with_timezone(&Utc));
@@ -70,8 +70,8 @@ impl DynamoTickets {
         })
     }
 
-    fn decode(&self, item: &HashMap<String, AttributeValue>) -> Result<Ticket, TicketStoreError> {
-        let json = item.get("snapshot").and_then(|v| v.as_s().ok()).map(String::as_str).unwrap_or_default();
+    fn decode(&self, item: &Item) -> Result<Ticket, TicketStoreError> {
+        let json = get_str(item, "snapshot").unwrap_or_default();
         serde_json::from_str(json).map_err(|e| TicketStoreError {
             table: self.table.clone(),
             operation: "read ticket",
@@ -168,7 +168,7 @@ impl TicketStore for DynamoTickets {
 
     async fn count_open(&self, before: DateTime<Utc>) -> Result<u64, TicketStoreError> {
         let mut total = 0u64;
-        let mut next: Option<HashMap<String, AttributeValue>> = None;
+        let mut next: Option<Item> = None;
         loop {
             let out = self
                 .client
@@ -242,7 +242,7 @@ impl StatsStore for DynamoTickets {
             .send()
             .await
             .map_err(|e| self.error("read stats", &e))?;
-        let Some(json) = out.item.as_ref().and_then(|i| i.get("record")).and_then(|v| v.as_s().ok()) else {
+        let Some(json) = out.item.as_ref().and_then(|i| get_str(i, "record")) else {
             return Ok(None);
         };
         serde_json::from_str(json)
@@ -252,7 +252,7 @@ impl StatsStore for DynamoTickets {
 }
 
 /// A LastEvaluatedKey (string attributes only, as all our keys are) as one opaque string.
-fn encode_cursor(key: &HashMap<String, AttributeValue>) -> String {
+fn encode_cursor(key: &Item) -> String {
     let map: serde_json::Map<String, serde_json::Value> = key
         .iter()
         .filter_map(|(k, v)| v.as_s().ok().map(|v| (k.clone(), serde_json::Value::String(v.clone()))))
@@ -260,7 +260,7 @@ fn encode_cursor(key: &HashMap<String, AttributeValue>) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
-fn decode_cursor(cursor: &str) -> HashMap<String, AttributeValue> {
+fn decode_cursor(cursor: &str) -> Item {
     serde_json::from_str::<HashMap<String, String>>(cursor)
         .unwrap_or_default()
         .into_iter()

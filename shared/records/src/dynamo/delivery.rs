@@ -34,15 +34,10 @@ fn delivery_from(key: &DeliveryKey, item: &Item) -> DeliveryRecord {
 
 impl DeliveryLog for DynamoRecords {
     async fn claim(&self, r: &LockRequest<'_>) -> Result<Claim, RecordError> {
-        let (pk, sk) = delivery_pk(r.key);
         // The same rule as DeliveryRecord::blocks, made atomic. The payload hash and the first
         // claim's time are written once and kept by every later claim.
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .update(delivery_pk(r.key))
             .update_expression(
                 "SET #status = :pending, attempts = if_not_exists(attempts, :zero) + :one, \
                  job_id = :job_id, recipient_id = :recipient_id, channel = :channel, job_type = :job_type, \
@@ -101,13 +96,8 @@ impl DeliveryLog for DynamoRecords {
     }
 
     async fn finish(&self, lock: &Lock, outcome: &DeliveryOutcome<'_>, now: DateTime<Utc>) -> Result<(), FinishError> {
-        let (pk, sk) = delivery_pk(&lock.key);
         let update = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .update(delivery_pk(&lock.key))
             // Still ours: nobody reclaimed the key since this worker's claim.
             .condition_expression("lock_token = :token AND #status = :pending")
             .expression_attribute_names("#status", "status")

@@ -12,13 +12,8 @@ fn failure_pk(message_id: &str) -> (AttributeValue, AttributeValue) {
 
 impl FailureLog for DynamoRecords {
     async fn record(&self, f: &FailureRecord) -> Result<(), RecordError> {
-        let (pk, sk) = failure_pk(&f.message_id);
         let mut put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("pk", pk)
-            .item("sk", sk)
+            .put(failure_pk(&f.message_id))
             .item("message_id", s(&f.message_id))
             .item("queue", s(&f.queue))
             .item("error_kind", s(&f.kind))

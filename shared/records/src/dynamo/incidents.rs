@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
-use deskbell_dynamo::{Item, get_bool, get_n, get_s, get_time, is_condition_failed, n, s};
+use deskbell_dynamo::{Item, get_bool, get_n, get_s, get_time, n, s, unless_condition_failed};
 
 use super::DynamoRecords;
 use crate::*;
@@ -36,14 +36,9 @@ impl IncidentLog for DynamoRecords {
     }
 
     async fn raise(&self, i: &Incident) -> Result<bool, RecordError> {
-        let (pk, sk) = incident_pk(&i.key);
         // Incidents have no TTL: an open one must outlive any retention.
         let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("pk", pk)
-            .item("sk", sk)
+            .put(incident_pk(&i.key))
             .item("incident_id", s(&i.incident_id))
             .item("state", s(IncidentState::Raised.as_str()))
             .item("raised_at", s(i.raised_at.to_rfc3339()))
@@ -56,21 +51,13 @@ impl IncidentLog for DynamoRecords {
             .expression_attribute_values(":cleared", s(IncidentState::Cleared.as_str()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if is_condition_failed(&err) => Ok(false),
-            Err(err) => Err(self.error("raise incident", &err)),
-        }
+        let written = unless_condition_failed(result).map_err(|e| self.error("raise incident", &e))?;
+        Ok(written.is_some())
     }
 
     async fn clear(&self, key: &str, incident_id: &str, at: DateTime<Utc>) -> Result<bool, RecordError> {
-        let (pk, sk) = incident_pk(key);
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .update(incident_pk(key))
             .update_expression("SET #state = :cleared, cleared_at = :at, notified = :false")
             .condition_expression("#state = :raised AND incident_id = :id")
             .expression_attribute_names("#state", "state")
@@ -81,21 +68,13 @@ impl IncidentLog for DynamoRecords {
             .expression_attribute_values(":false", AttributeValue::Bool(false))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if is_condition_failed(&err) => Ok(false),
-            Err(err) => Err(self.error("clear incident", &err)),
-        }
+        let written = unless_condition_failed(result).map_err(|e| self.error("clear incident", &e))?;
+        Ok(written.is_some())
     }
 
     async fn mark_notified(&self, key: &str, incident_id: &str, state: IncidentState) -> Result<(), RecordError> {
-        let (pk, sk) = incident_pk(key);
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .update(incident_pk(key))
             .update_expression("SET notified = :true")
             .condition_expression("#state = :state AND incident_id = :id")
             .expression_attribute_names("#state", "state")
@@ -104,12 +83,9 @@ impl IncidentLog for DynamoRecords {
             .expression_attribute_values(":true", AttributeValue::Bool(true))
             .send()
             .await;
-        match result {
-            // Moved on meanwhile (cleared, raised anew): that state has its own notice.
-            Ok(_) => Ok(()),
-            Err(err) if is_condition_failed(&err) => Ok(()),
-            Err(err) => Err(self.error("mark incident notified", &err)),
-        }
+        // Refused when it moved on meanwhile (cleared, raised anew): that state has its own notice.
+        unless_condition_failed(result).map_err(|e| self.error("mark incident notified", &e))?;
+        Ok(())
     }
 
     async fn waiting_since(&self, queue: &str) -> Result<Option<DateTime<Utc>>, RecordError> {
@@ -118,20 +94,16 @@ impl IncidentLog for DynamoRecords {
     }
 
     async fn set_waiting_since(&self, queue: &str, since: Option<DateTime<Utc>>) -> Result<(), RecordError> {
-        let (pk, sk) = waiting_pk(queue);
         match since {
             Some(since) => {
-                self.client
-                    .put_item()
-                    .table_name(&self.table)
-                    .item("pk", pk)
-                    .item("sk", sk)
+                self.put(waiting_pk(queue))
                     .item("since", s(since.to_rfc3339()))
                     .send()
                     .await
                     .map_err(|e| self.error("set queue waiting", &e))?;
             }
             None => {
+                let (pk, sk) = waiting_pk(queue);
                 self.client
                     .delete_item()
                     .table_name(&self.table)

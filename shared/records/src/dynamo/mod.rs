@@ -9,6 +9,8 @@ mod report;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Duration, Utc};
@@ -35,6 +37,16 @@ impl DynamoRecords {
         E: ProvideErrorMetadata + std::error::Error,
     {
         RecordError::from_sdk(&self.table, operation, err)
+    }
+
+    /// A put of the item with key `(pk, sk)` into the table; the caller adds the attributes.
+    fn put(&self, (pk, sk): (AttributeValue, AttributeValue)) -> PutItemFluentBuilder {
+        self.client.put_item().table_name(&self.table).item("pk", pk).item("sk", sk)
+    }
+
+    /// An update of the item with key `(pk, sk)`; the caller adds the expressions.
+    fn update(&self, (pk, sk): (AttributeValue, AttributeValue)) -> UpdateItemFluentBuilder {
+        self.client.update_item().table_name(&self.table).key("pk", pk).key("sk", sk)
     }
 
     /// One item by key, read consistently (a claim decision must see the latest write).

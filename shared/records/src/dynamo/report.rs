@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
-use deskbell_dynamo::{Item, get_n, get_s, get_time, is_condition_failed, n, s};
+use deskbell_dynamo::{Item, get_n, get_s, get_time, is_condition_failed, n, s, unless_condition_failed};
 
 use super::DynamoRecords;
 use crate::*;
@@ -56,18 +56,11 @@ impl ReportLog for DynamoRecords {
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        if let Err(err) = created
-            && !is_condition_failed(&err)
-        {
-            return Err(self.error("record report requested", &err));
-        }
+        // Refused when it exists already: a redelivery or a retry.
+        unless_condition_failed(created).map_err(|e| self.error("record report requested", &e))?;
         // 2. running, unless it succeeded or another worker's lease still holds it.
         let claimed = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .update((pk, sk))
             .update_expression(
                 "SET #status = :running, started_at = :now, attempts = attempts + :one, lease_until_ms = :until, \
                  message_id = :mid, receive_count = :rc REMOVE #error",
@@ -99,12 +92,7 @@ impl ReportLog for DynamoRecords {
     }
 
     async fn succeed(&self, report_id: &str, outcome: &ReportOutcome, now: DateTime<Utc>) -> Result<(), RecordError> {
-        let (pk, sk) = report_pk(report_id);
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+        self.update(report_pk(report_id))
             .update_expression(
                 "SET #status = :succeeded, #key = :key, #rows = :rows, bytes = :bytes, duration_ms = :duration, \
                  finished_at = :now, expires_at = :expires REMOVE lease_until_ms",
@@ -126,12 +114,7 @@ impl ReportLog for DynamoRecords {
     }
 
     async fn fail(&self, report_id: &str, error: &str, now: DateTime<Utc>) -> Result<(), RecordError> {
-        let (pk, sk) = report_pk(report_id);
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+        self.update(report_pk(report_id))
             .update_expression(
                 "SET #status = :failed, #error = :error, finished_at = :now, expires_at = :expires REMOVE lease_until_ms",
             )
