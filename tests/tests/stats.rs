@@ -181,6 +181,32 @@ async fn computing_the_same_period_twice_yields_the_same_item_and_one_digest_job
     assert!(queued.iter().all(|(id, _)| id == "stats-daily-2026-11-24"), "{queued:?}");
 }
 
+/// A ticket of the day that reached the table after the first run (a late producer): the
+/// second run counts it, yet publishes the very digest of the first, byte for byte, so that
+/// notify takes it as a redelivery of the same job instead of refusing a reused id.
+#[tokio::test]
+async fn a_recomputation_with_new_figures_republishes_the_first_digest_unchanged() {
+    let stack = Stack::new("stats-recomputed").await;
+    let stats = statistician(&stack);
+    seed(stats.tickets()).await;
+    let period = Period::containing(StatsPeriod::Daily, "2026-11-24".parse().unwrap());
+
+    let first = stats.run(&period, at("2026-12-01T00:00:00Z")).await.unwrap();
+    let late = ticket(11, "2026-11-24T12:00:00Z", Status::Open, Priority::Normal, Some("acme"));
+    stats.tickets().upsert(&late).await.unwrap();
+    let second = stats.run(&period, at("2026-12-01T06:00:00Z")).await.unwrap();
+
+    assert_eq!(second.record.figures.created, first.record.figures.created + 1, "the late ticket is counted");
+    let stored = stats.tickets().get_stats(&second.key).await.unwrap().expect("stats item");
+    assert_eq!(stored, second.record, "the record holds the new figures");
+    assert_eq!(object(&stack, &second.object_key).await, second.record, "so does the snapshot");
+    let bodies: Vec<String> = stack.receive(10).await.records.into_iter().filter_map(|r| r.body).collect();
+    assert_eq!(bodies.len(), 2, "published by each run");
+    assert_eq!(bodies[0], bodies[1], "the same job both times");
+    let Payload::StatsDigest(digest) = decode(&bodies[1]).unwrap().payload else { panic!("not a digest") };
+    assert_eq!(digest.figures, expected(), "the digest keeps the figures first sent");
+}
+
 #[tokio::test]
 async fn the_week_of_the_fixture_counts_its_seven_days() {
     let stack = Stack::new("stats-weekly").await;

@@ -17,7 +17,8 @@ pub struct StatsOutcome {
     pub key: String,
     /// The JSON snapshot in the reports bucket (`stats/daily/2026-11-24.json`).
     pub object_key: String,
-    /// The `stats.digest` job published (derived from the period: republishing is idempotent).
+    /// The `stats.digest` job published (derived from the period, its payload stored once:
+    /// republishing is idempotent).
     pub digest_job_id: String,
     pub record: StatsRecord,
 }
@@ -58,11 +59,15 @@ impl<T: TicketStore + StatsStore, O: ObjectStore, Q: JobQueue> Statistician<T, O
             period_end: period.end,
             figures: figures(period, &seen),
         };
-        self.tickets.put_stats(&record).await?;
+        let told = self.tickets.put_stats(&record, &digest_of(&record, &self.admins)).await?;
+        if told.figures != record.figures {
+            tracing::warn!(key = %record.key(), "figures changed since the digest was first published: \
+                the record and snapshot hold the new ones, the digest (sent once) keeps the first");
+        }
         let object_key = format!("stats/{}/{}.json", period.kind_name(), period.label());
         let json = serde_json::to_vec_pretty(&record).unwrap_or_default();
         self.objects.put(&object_key, "application/json", json).await?;
-        let digest = digest_job(period, &record, &self.admins);
+        let digest = digest_job(period, told);
         self.queue.publish(&digest).await?;
         tracing::info!(key = %record.key(), object_key, digest = %digest.id, created = record.figures.created,
             closed = record.figures.closed, backlog = record.figures.backlog, "stats kept");
@@ -115,18 +120,20 @@ impl<T: TicketStore + StatsStore, O: ObjectStore, Q: JobQueue> Statistician<T, O
     }
 }
 
-/// The digest of a period: its id and time derive from the period alone, so the same period
-/// always gives the same job id and notify's idempotency keeps one email per admin.
-pub fn digest_job(period: &Period, record: &StatsRecord, admins: &[User]) -> Job {
-    Job::new(
-        format!("stats-{}-{}", period.kind_name(), period.label()),
-        period.end,
-        Payload::StatsDigest(StatsDigest {
-            period: period.kind,
-            period_start: period.start,
-            period_end: period.end,
-            recipients: admins.to_vec(),
-            figures: record.figures.clone(),
-        }),
-    )
+/// The digest telling `admins` the figures of `record`.
+pub fn digest_of(record: &StatsRecord, admins: &[User]) -> StatsDigest {
+    StatsDigest {
+        period: record.period,
+        period_start: record.period_start,
+        period_end: record.period_end,
+        recipients: admins.to_vec(),
+        figures: record.figures.clone(),
+    }
+}
+
+/// The digest job of a period: its id and time derive from the period alone and its payload
+/// is the period's digest as first stored, so every run of the same period publishes the same
+/// job and notify's idempotency keeps one email per admin.
+pub fn digest_job(period: &Period, digest: StatsDigest) -> Job {
+    Job::new(format!("stats-{}-{}", period.kind_name(), period.label()), period.end, Payload::StatsDigest(digest))
 }

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use aws_smithy_runtime_api::http::Response;
-use deskbell_contract::Ticket;
+use deskbell_contract::{StatsDigest, Ticket};
 use deskbell_dynamo::{Item, get_s, get_str, is_condition_failed, next_start, s};
 use deskbell_runtime::ErrorKind;
 
@@ -23,7 +23,8 @@ use crate::{
 /// `by_company` is sparse), `backlog` (`open`, only while unresolved, so `by_backlog` is sparse);
 /// plus `version`, `status`, `priority` for readers of the table. Activity items
 /// (`activity#<job id>`) carry `activity_day`, `activity_key`, `ticket_id`, `kind`, `at`,
-/// `created_at`; stats items (`stats#…`) carry the record as JSON in `record`.
+/// `created_at`; stats items (`stats#…`) carry the record as JSON in `record` and the digest
+/// first published for the period as JSON in `digest`.
 #[derive(Clone)]
 pub struct DynamoTickets {
     client: Client,
@@ -219,17 +220,26 @@ impl DynamoTickets {
 }
 
 impl StatsStore for DynamoTickets {
-    async fn put_stats(&self, record: &StatsRecord) -> Result<(), TicketStoreError> {
-        let json = serde_json::to_string(record).map_err(|e| self.permanent("store stats", e.to_string()))?;
-        self.client
-            .put_item()
+    async fn put_stats(&self, record: &StatsRecord, digest: &StatsDigest) -> Result<StatsDigest, TicketStoreError> {
+        let record_json = serde_json::to_string(record).map_err(|e| self.permanent("store stats", e.to_string()))?;
+        let digest_json = serde_json::to_string(digest).map_err(|e| self.permanent("store stats", e.to_string()))?;
+        let out = self
+            .client
+            .update_item()
             .table_name(&self.table)
-            .item("id", s(record.key()))
-            .item("record", s(json))
+            .key("id", s(record.key()))
+            // The digest is written once: the first computation's is the one the admins get.
+            .update_expression("SET #record = :record, digest = if_not_exists(digest, :digest)")
+            .expression_attribute_names("#record", "record")
+            .expression_attribute_values(":record", s(record_json))
+            .expression_attribute_values(":digest", s(digest_json))
+            .return_values(ReturnValue::AllNew)
             .send()
             .await
             .map_err(|e| self.error("store stats", &e))?;
-        Ok(())
+        let kept = out.attributes.as_ref().and_then(|item| get_str(item, "digest")).unwrap_or_default();
+        serde_json::from_str(kept)
+            .map_err(|e| self.permanent("store stats", format!("stored digest of {} is not valid: {e}", record.key())))
     }
 
     async fn get_stats(&self, key: &str) -> Result<Option<StatsRecord>, TicketStoreError> {

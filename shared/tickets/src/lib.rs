@@ -35,7 +35,7 @@ pub use query::{Page, PlanError, RangeQuery, plan_queries};
 pub use stats::{StatsRecord, stats_key};
 
 use chrono::{DateTime, Utc};
-use deskbell_contract::Ticket;
+use deskbell_contract::{StatsDigest, Ticket};
 
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,8 +76,16 @@ pub trait TicketStore: Send + Sync {
 
 /// Where the statistics of each period are kept.
 pub trait StatsStore: Send + Sync {
-    /// Stores the period's record, replacing any earlier computation of it.
-    fn put_stats(&self, record: &StatsRecord) -> impl Future<Output = Result<(), TicketStoreError>> + Send;
+    /// Stores the period's record, replacing any earlier computation of it, and `digest` unless
+    /// the period has a digest already; returns the period's digest as first stored. A
+    /// recomputation (a retry, a manual run) then republishes the digest the admins were sent,
+    /// same id and same payload, which notify's idempotency takes as a redelivery; new figures
+    /// under the same id would be refused as a conflicting reuse and dead-lettered.
+    fn put_stats(
+        &self,
+        record: &StatsRecord,
+        digest: &StatsDigest,
+    ) -> impl Future<Output = Result<StatsDigest, TicketStoreError>> + Send;
 
     /// The stored record with key `key` ([`stats_key`]).
     fn get_stats(&self, key: &str) -> impl Future<Output = Result<Option<StatsRecord>, TicketStoreError>> + Send;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use deskbell_contract::Ticket;
+use deskbell_contract::{StatsDigest, Ticket};
 use tokio::sync::Mutex;
 
 use crate::keys::created_key;
@@ -19,6 +19,7 @@ pub struct MemoryTickets {
     tickets: Mutex<BTreeMap<String, Ticket>>,
     activities: Mutex<BTreeMap<String, Activity>>,
     stats: Mutex<BTreeMap<String, StatsRecord>>,
+    digests: Mutex<BTreeMap<String, StatsDigest>>,
 }
 
 impl MemoryTickets {
@@ -34,9 +35,9 @@ impl MemoryTickets {
 }
 
 impl StatsStore for MemoryTickets {
-    async fn put_stats(&self, record: &StatsRecord) -> Result<(), TicketStoreError> {
+    async fn put_stats(&self, record: &StatsRecord, digest: &StatsDigest) -> Result<StatsDigest, TicketStoreError> {
         self.stats.lock().await.insert(record.key(), record.clone());
-        Ok(())
+        Ok(self.digests.lock().await.entry(record.key()).or_insert_with(|| digest.clone()).clone())
     }
 
     async fn get_stats(&self, key: &str) -> Result<Option<StatsRecord>, TicketStoreError> {
