@@ -27,9 +27,11 @@ const RETRY: RetryPolicy = RetryPolicy { base_secs: 1, max_secs: 4, window_secs:
 /// and the margin before a deadline.
 const COMPRESSED: &[(&str, &str)] = &[("DESKBELL_DELIVERY_LEASE_SECS", "10"), ("DESKBELL_DEADLINE_MARGIN_SECS", "2")];
 
-/// Two pollers, no invocation timeout, and a bound well past the fault.
+/// Two pollers, invocations with the deployed notify's 30 s timeout, and a bound well past the
+/// fault. With a deadline, as in Lambda, notify's locks last until it plus a margin: a worker
+/// slowed by a loaded machine keeps its lock while it runs, and frees it when it is stopped.
 fn pollers(fault: Duration) -> Pollers {
-    Pollers { count: 2, timeout: None, bound: fault + Duration::from_secs(100) }
+    Pollers { count: 2, timeout: Some(Duration::from_secs(30)), bound: fault + Duration::from_secs(100) }
 }
 
 /// A stack, its jobs on the queue, and the fault proxy in front of moto.
