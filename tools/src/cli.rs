@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::context::{CliError, Local, QueueKind, read};
+use crate::context::{CliError, QueueKind, Stack, read};
 use crate::invoke::CargoLambda;
 use crate::topology::{DEFAULT_PATH, Topology};
 use crate::{demo, dlq, mail, output, runner, send};
@@ -253,11 +253,11 @@ impl Target {
     }
 
     /// The stack this invocation works on.
-    async fn connect(&self) -> Result<Local, CliError> {
+    async fn connect(&self) -> Result<Stack, CliError> {
         if self.aws {
-            Local::connect_aws(&self.stack_name, self.profile.as_deref(), self.region.as_deref()).await
+            Stack::connect_aws(&self.stack_name, self.profile.as_deref(), self.region.as_deref()).await
         } else {
-            Local::connect(&self.topology).await
+            Stack::connect_local(&self.topology).await
         }
     }
 }
@@ -282,11 +282,11 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Stack { action: StackAction::Run { lambda } } => {
-            let local = cli.target.connect().await?;
+            let stack = cli.target.connect().await?;
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            runner::run(local.topology, local.sqs, CargoLambda::new(lambda), shutdown)
+            runner::run(stack.topology, stack.sqs, CargoLambda::new(lambda), shutdown)
                 .await
                 .map_err(|e| CliError::Invalid(e.to_string()))?;
             Ok(0)
@@ -399,13 +399,13 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Stats => {
-            let local = cli.target.connect().await?;
+            let stack = cli.target.connect().await?;
             let mut rows = Vec::new();
             let mut values = Vec::new();
-            for m in &local.topology.mappings {
-                let d = local.depth(&m.queue_url).await?;
+            for m in &stack.topology.mappings {
+                let d = stack.depth(&m.queue_url).await?;
                 let dead = match &m.dlq_url {
-                    Some(url) => local.depth(url).await?.total(),
+                    Some(url) => stack.depth(url).await?.total(),
                     None => 0,
                 };
                 rows.push(vec![
@@ -431,13 +431,13 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(0)
         }
         Command::Seed { tickets, seed, domain } => {
-            let local = cli.target.connect().await?;
+            let stack = cli.target.connect().await?;
             let jobs: Vec<(String, QueueKind)> = crate::seed::demo_jobs(tickets, chrono::Utc::now(), seed, &domain)
                 .iter()
                 .map(|job| (job.to_body(), QueueKind::of(Some(job.job_type()))))
                 .collect();
             let bar = indicatif::ProgressBar::new(jobs.len() as u64);
-            let sent = send::enqueue(&local, jobs, 16, |n| bar.inc(n)).await?;
+            let sent = send::enqueue(&stack, jobs, 16, |n| bar.inc(n)).await?;
             bar.finish_and_clear();
             if json {
                 output::json(&sent);
@@ -447,15 +447,15 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(if sent.failed.is_empty() { 0 } else { 1 })
         }
         Command::Demo { events, mail_dir, timeout, lambda } => {
-            let local = cli.target.connect().await?;
+            let stack = cli.target.connect().await?;
             let invoker = CargoLambda::new(lambda);
-            let ok = demo::run(&local, &invoker, &events, &mail_dir, Duration::from_secs(timeout)).await?;
+            let ok = demo::run(&stack, &invoker, &events, &mail_dir, Duration::from_secs(timeout)).await?;
             Ok(if ok { 0 } else { 1 })
         }
     }
 }
 
-async fn send_command(local: &Local, args: SendArgs, json: bool) -> Result<i32, CliError> {
+async fn send_command(stack: &Stack, args: SendArgs, json: bool) -> Result<i32, CliError> {
     let (bodies, what) = match (&args.file, &args.job_type, &args.bulk) {
         (Some(file), _, _) => (send::bodies_of_file(&read(file)?)?, "job"),
         (_, Some(job_type), _) => {
@@ -472,7 +472,7 @@ async fn send_command(local: &Local, args: SendArgs, json: bool) -> Result<i32, 
     if json || jobs.len() < 50 {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let sent = send::enqueue(local, jobs, args.concurrency, |n| bar.inc(n)).await?;
+    let sent = send::enqueue(stack, jobs, args.concurrency, |n| bar.inc(n)).await?;
     bar.finish_and_clear();
     if json {
         output::json(&sent);
@@ -491,10 +491,10 @@ async fn send_command(local: &Local, args: SendArgs, json: bool) -> Result<i32, 
     Ok(if sent.failed.is_empty() { 0 } else { 1 })
 }
 
-async fn dlq_command(local: &Local, action: DlqAction, json: bool) -> Result<i32, CliError> {
+async fn dlq_command(stack: &Stack, action: DlqAction, json: bool) -> Result<i32, CliError> {
     match action {
         DlqAction::List(q) => {
-            let letters = dlq::list(local, q.queue).await?;
+            let letters = dlq::list(stack, q.queue).await?;
             if json {
                 output::json(&letters);
                 return Ok(0);
@@ -514,7 +514,7 @@ async fn dlq_command(local: &Local, action: DlqAction, json: bool) -> Result<i32
             output::table(&["message id", "type", "kind", "reason"], &rows);
         }
         DlqAction::Show { message_id, queue } => {
-            let letter = dlq::show(local, queue.queue, &message_id).await?;
+            let letter = dlq::show(stack, queue.queue, &message_id).await?;
             if json {
                 output::json(&letter);
                 return Ok(0);
@@ -541,7 +541,7 @@ async fn dlq_command(local: &Local, action: DlqAction, json: bool) -> Result<i32
             println!("body     {}", letter.body);
         }
         DlqAction::Redrive(q) => {
-            let r = dlq::redrive(local, q.queue).await?;
+            let r = dlq::redrive(stack, q.queue).await?;
             if json {
                 output::json(&r);
             } else {
@@ -552,7 +552,7 @@ async fn dlq_command(local: &Local, action: DlqAction, json: bool) -> Result<i32
             if !yes {
                 return Err(CliError::Invalid("purge deletes every dead letter for good: add --yes".into()));
             }
-            let n = dlq::purge(local, queue.queue).await?;
+            let n = dlq::purge(stack, queue.queue).await?;
             println!("purged {n} message(s) from the {:?} DLQ", queue.queue);
         }
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use deskbell_records::{DynamoRecords, FailureLog, FailureRecord};
 
-use crate::context::{CliError, Local, QueueKind};
+use crate::context::{CliError, QueueKind, Stack};
 
 /// One DLQ message and, when recorded, why it failed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -45,18 +45,18 @@ impl From<FailureRecord> for Reason {
     }
 }
 
-fn records(local: &Local) -> Result<DynamoRecords, CliError> {
+fn records(stack: &Stack) -> Result<DynamoRecords, CliError> {
     // Reading only: the retention is for writes.
-    Ok(DynamoRecords::new(local.dynamodb.clone(), local.output("JobsTableName")?, chrono::Duration::days(30)))
+    Ok(DynamoRecords::new(stack.dynamodb.clone(), stack.output("JobsTableName")?, chrono::Duration::days(30)))
 }
 
 /// Every message of a DLQ with its reason. Messages are received with a visibility timeout of
 /// 0, so listing hides nothing from a redrive; rounds stop when one brings nothing new.
-pub async fn list(local: &Local, kind: QueueKind) -> Result<Vec<DeadLetter>, CliError> {
-    let url = local.dlq_url(kind)?;
+pub async fn list(stack: &Stack, kind: QueueKind) -> Result<Vec<DeadLetter>, CliError> {
+    let url = stack.dlq_url(kind)?;
     let mut seen: BTreeMap<String, DeadLetter> = BTreeMap::new();
     for _ in 0..100 {
-        let out = local
+        let out = stack
             .sqs
             .receive_message()
             .queue_url(url)
@@ -94,7 +94,7 @@ pub async fn list(local: &Local, kind: QueueKind) -> Result<Vec<DeadLetter>, Cli
             break;
         }
     }
-    let records = records(local)?;
+    let records = records(stack)?;
     let mut letters: Vec<DeadLetter> = seen.into_values().collect();
     for letter in &mut letters {
         letter.reason =
@@ -104,8 +104,8 @@ pub async fn list(local: &Local, kind: QueueKind) -> Result<Vec<DeadLetter>, Cli
 }
 
 /// One DLQ message by id.
-pub async fn show(local: &Local, kind: QueueKind, message_id: &str) -> Result<DeadLetter, CliError> {
-    list(local, kind).await?.into_iter().find(|l| l.message_id == message_id).ok_or_else(|| {
+pub async fn show(stack: &Stack, kind: QueueKind, message_id: &str) -> Result<DeadLetter, CliError> {
+    list(stack, kind).await?.into_iter().find(|l| l.message_id == message_id).ok_or_else(|| {
         CliError::Invalid(format!("no message {message_id} in the {kind:?} DLQ (see `deskbell dlq list`)"))
     })
 }
@@ -121,10 +121,10 @@ pub struct Redriven {
 }
 
 /// Moves every DLQ message back to its source queue.
-pub async fn redrive(local: &Local, kind: QueueKind) -> Result<Redriven, CliError> {
-    let mapping = local.mapping(kind)?;
-    let dlq_url = local.dlq_url(kind)?;
-    let dlq_arn = local
+pub async fn redrive(stack: &Stack, kind: QueueKind) -> Result<Redriven, CliError> {
+    let mapping = stack.mapping(kind)?;
+    let dlq_url = stack.dlq_url(kind)?;
+    let dlq_arn = stack
         .sqs
         .get_queue_attributes()
         .queue_url(dlq_url)
@@ -136,15 +136,15 @@ pub async fn redrive(local: &Local, kind: QueueKind) -> Result<Redriven, CliErro
         .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
         .unwrap_or_default();
     let task =
-        local.sqs.start_message_move_task().source_arn(&dlq_arn).destination_arn(&mapping.queue_arn).send().await;
+        stack.sqs.start_message_move_task().source_arn(&dlq_arn).destination_arn(&mapping.queue_arn).send().await;
     if let Ok(out) = task {
-        let waiting = local.depth(dlq_url).await?.visible as usize;
+        let waiting = stack.depth(dlq_url).await?.visible as usize;
         return Ok(Redriven { method: "move-task", moved: waiting, task_handle: out.task_handle().map(str::to_owned) });
     }
     // The emulator has no move tasks: copy each message to the source queue, then delete it.
     let mut moved = 0;
     loop {
-        let out = local
+        let out = stack
             .sqs
             .receive_message()
             .queue_url(dlq_url)
@@ -157,7 +157,7 @@ pub async fn redrive(local: &Local, kind: QueueKind) -> Result<Redriven, CliErro
             break;
         }
         for m in out.messages() {
-            local
+            stack
                 .sqs
                 .send_message()
                 .queue_url(&mapping.queue_url)
@@ -165,7 +165,7 @@ pub async fn redrive(local: &Local, kind: QueueKind) -> Result<Redriven, CliErro
                 .send()
                 .await
                 .map_err(|e| CliError::aws(&mapping.queue_url, "send", &e))?;
-            local
+            stack
                 .sqs
                 .delete_message()
                 .queue_url(dlq_url)
@@ -180,9 +180,9 @@ pub async fn redrive(local: &Local, kind: QueueKind) -> Result<Redriven, CliErro
 }
 
 /// Deletes every message of a DLQ; answers how many there were.
-pub async fn purge(local: &Local, kind: QueueKind) -> Result<u64, CliError> {
-    let url = local.dlq_url(kind)?;
-    let depth = local.depth(url).await?.total();
-    local.sqs.purge_queue().queue_url(url).send().await.map_err(|e| CliError::aws(url, "purge", &e))?;
+pub async fn purge(stack: &Stack, kind: QueueKind) -> Result<u64, CliError> {
+    let url = stack.dlq_url(kind)?;
+    let depth = stack.depth(url).await?.total();
+    stack.sqs.purge_queue().queue_url(url).send().await.map_err(|e| CliError::aws(url, "purge", &e))?;
     Ok(depth)
 }

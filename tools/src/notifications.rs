@@ -5,7 +5,7 @@
 use chrono::Utc;
 use deskbell_inbox::{Centre, CentreError, DynamoInbox, ListPage, ListParams};
 
-use crate::context::{CliError, Local};
+use crate::context::{CliError, Stack};
 
 /// What a notifications command asks for.
 #[derive(Debug, Clone)]
@@ -33,8 +33,8 @@ fn error(e: CentreError) -> CliError {
 }
 
 /// Runs `action` for `user` on the stack's notifications table.
-pub async fn run(local: &Local, user: &str, action: Action) -> Result<Answer, CliError> {
-    let store = DynamoInbox::new(local.dynamodb.clone(), local.output("NotificationsTableName")?);
+pub async fn run(stack: &Stack, user: &str, action: Action) -> Result<Answer, CliError> {
+    let store = DynamoInbox::new(stack.dynamodb.clone(), stack.output("NotificationsTableName")?);
     let centre = Centre::new(store);
     let now = Utc::now();
     let centre = &centre;

@@ -9,7 +9,7 @@ use deskbell_contract::{JobType, decode, peek};
 use futures::StreamExt;
 use serde_json::{Value, json};
 
-use crate::context::{CliError, Local, QueueKind};
+use crate::context::{CliError, QueueKind, Stack};
 
 /// Bodies read from a file: one envelope, or an SQS event (`{"Records": [{"body": …}]}`, as the
 /// samples in events/sqs/ are).
@@ -67,14 +67,14 @@ pub struct Enqueued {
 /// Sends `(body, queue)` pairs with SendMessageBatch (10 a call), `concurrency` calls at once;
 /// `progress` is told how many went out after each call.
 pub async fn enqueue(
-    local: &Local,
+    stack: &Stack,
     jobs: Vec<(String, QueueKind)>,
     concurrency: usize,
     progress: impl Fn(u64),
 ) -> Result<Enqueued, CliError> {
     let mut batches = Vec::new();
     for kind in [QueueKind::Notifications, QueueKind::Reports] {
-        let url = local.mapping(kind).map(|m| m.queue_url.clone());
+        let url = stack.mapping(kind).map(|m| m.queue_url.clone());
         let bodies: Vec<String> = jobs.iter().filter(|(_, k)| *k == kind).map(|(b, _)| b.clone()).collect();
         if bodies.is_empty() {
             continue;
@@ -95,7 +95,7 @@ pub async fn enqueue(
                 .map(|(i, body)| SendMessageBatchRequestEntry::builder().id(i.to_string()).message_body(body).build())
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| CliError::Invalid(e.to_string()))?;
-            let out = local
+            let out = stack
                 .sqs
                 .send_message_batch()
                 .queue_url(&url)
