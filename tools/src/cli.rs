@@ -499,19 +499,7 @@ async fn dlq_command(stack: &Stack, action: DlqAction, json: bool) -> Result<i32
                 output::json(&letters);
                 return Ok(0);
             }
-            let rows: Vec<Vec<String>> = letters
-                .iter()
-                .map(|l| {
-                    let r = l.reason.as_ref();
-                    vec![
-                        l.message_id.clone(),
-                        r.and_then(|r| r.job_type.clone()).unwrap_or("-".into()),
-                        r.map(|r| format!("{} (attempt {})", r.kind, r.attempt)).unwrap_or("-".into()),
-                        output::cut(&r.map(|r| r.error.clone()).unwrap_or("(no reason recorded)".into()), 70),
-                    ]
-                })
-                .collect();
-            output::table(&["message id", "type", "kind", "reason"], &rows);
+            dlq::print_table(&letters);
         }
         DlqAction::Show { message_id, queue } => {
             let letter = dlq::show(stack, queue.queue, &message_id).await?;

@@ -208,19 +208,7 @@ pub async fn run<I: Invoker>(
         let letters = dlq::list(stack, kind).await?;
         dead += letters.len();
         println!("\n{kind:?} DLQ: {} message(s)", letters.len());
-        let rows: Vec<Vec<String>> = letters
-            .iter()
-            .map(|l| {
-                let reason = l.reason.as_ref();
-                vec![
-                    l.message_id.clone(),
-                    reason.and_then(|r| r.job_type.clone()).unwrap_or("-".into()),
-                    reason.map(|r| r.kind.clone()).unwrap_or("-".into()),
-                    output::cut(&reason.map(|r| r.error.clone()).unwrap_or("(no reason recorded)".into()), 80),
-                ]
-            })
-            .collect();
-        output::table(&["message id", "type", "kind", "reason"], &rows);
+        dlq::print_table(&letters);
     }
 
     let succeeded = reports.iter().filter(|r| text(r, "status") == "succeeded").count();

@@ -8,6 +8,7 @@ use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use deskbell_records::{DynamoRecords, FailureLog, FailureRecord};
 
 use crate::context::{CliError, QueueKind, Stack};
+use crate::output;
 
 /// One DLQ message and, when recorded, why it failed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -185,4 +186,53 @@ pub async fn purge(stack: &Stack, kind: QueueKind) -> Result<u64, CliError> {
     let depth = stack.depth(url).await?.total();
     stack.sqs.purge_queue().queue_url(url).send().await.map_err(|e| CliError::aws(url, "purge", &e))?;
     Ok(depth)
+}
+
+/// Prints dead letters as a table, one row a message: its id, its job type, the failure's kind
+/// with the attempt it was recorded on, and the error cut to one line of 70 characters
+/// (`deskbell dlq list` and the demo's DLQ sections).
+pub fn print_table(letters: &[DeadLetter]) {
+    output::table(&["message id", "type", "kind", "reason"], &table_rows(letters));
+}
+
+fn table_rows(letters: &[DeadLetter]) -> Vec<Vec<String>> {
+    letters
+        .iter()
+        .map(|l| {
+            let r = l.reason.as_ref();
+            vec![
+                l.message_id.clone(),
+                r.and_then(|r| r.job_type.clone()).unwrap_or("-".into()),
+                r.map(|r| format!("{} (attempt {})", r.kind, r.attempt)).unwrap_or("-".into()),
+                output::cut(&r.map(|r| r.error.clone()).unwrap_or("(no reason recorded)".into()), 70),
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(id: &str, reason: Option<Reason>) -> DeadLetter {
+        DeadLetter { message_id: id.into(), body: "{}".into(), receive_count: 1, sent_at: None, reason }
+    }
+
+    #[test]
+    fn a_dead_letters_row_names_the_attempt_and_cuts_the_reason_to_one_line() {
+        let reason = Reason {
+            queue: "deskbell-notifications".into(),
+            job_id: Some("j1".into()),
+            job_type: Some("user.welcome".into()),
+            kind: "permanent".into(),
+            error: format!("MessageRejected:\n{}", "x".repeat(100)),
+            attempt: 5,
+            failed_at: "2026-11-24T10:00:00+00:00".into(),
+        };
+        let rows = table_rows(&[letter("m1", Some(reason)), letter("m2", None)]);
+        assert_eq!(rows[0][..3], ["m1", "user.welcome", "permanent (attempt 5)"]);
+        assert_eq!(rows[0][3].chars().count(), 70);
+        assert!(rows[0][3].starts_with("MessageRejected: x") && rows[0][3].ends_with('…'), "{}", rows[0][3]);
+        assert_eq!(rows[1], ["m2", "-", "-", "(no reason recorded)"]);
+    }
 }
