@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use deskbell_records::{DynamoRecords, FailureLog, FailureRecord};
 
+use crate::cli::DlqAction;
 use crate::context::{CliError, QueueKind, Stack};
 use crate::output;
 
@@ -186,6 +187,69 @@ pub async fn purge(stack: &Stack, kind: QueueKind) -> Result<u64, CliError> {
     let depth = stack.depth(url).await?.total();
     stack.sqs.purge_queue().queue_url(url).send().await.map_err(|e| CliError::aws(url, "purge", &e))?;
     Ok(depth)
+}
+
+/// Runs `deskbell dlq ACTION` and prints what it found or did (JSON with `json`); answers the
+/// exit code.
+pub async fn command(stack: &Stack, action: DlqAction, json: bool) -> Result<i32, CliError> {
+    match action {
+        DlqAction::List(q) => {
+            let letters = list(stack, q.queue).await?;
+            if json {
+                output::json(&letters);
+            } else {
+                print_table(&letters);
+            }
+        }
+        DlqAction::Show { message_id, queue } => {
+            let letter = show(stack, queue.queue, &message_id).await?;
+            if json {
+                output::json(&letter);
+            } else {
+                print_letter(&letter);
+            }
+        }
+        DlqAction::Redrive(q) => {
+            let r = redrive(stack, q.queue).await?;
+            if json {
+                output::json(&r);
+            } else {
+                println!("redrove {} message(s) to the {:?} queue ({})", r.moved, q.queue, r.method);
+            }
+        }
+        DlqAction::Purge { queue, yes } => {
+            if !yes {
+                return Err(CliError::Invalid("purge deletes every dead letter for good: add --yes".into()));
+            }
+            let n = purge(stack, queue.queue).await?;
+            println!("purged {n} message(s) from the {:?} DLQ", queue.queue);
+        }
+    }
+    Ok(0)
+}
+
+/// Prints one dead letter: its id, receive count and time, the full failure reason, the body.
+fn print_letter(letter: &DeadLetter) {
+    println!(
+        "message  {}\nreceived {} time(s) in the DLQ; sent {}",
+        letter.message_id,
+        letter.receive_count,
+        letter.sent_at.as_deref().unwrap_or("-")
+    );
+    match &letter.reason {
+        Some(r) => println!(
+            "reason   {} failure on attempt {} at {} (queue {})\n         {}\njob      {} {}",
+            r.kind,
+            r.attempt,
+            r.failed_at,
+            r.queue,
+            r.error,
+            r.job_type.as_deref().unwrap_or("(type unreadable)"),
+            r.job_id.as_deref().unwrap_or("(id unreadable)")
+        ),
+        None => println!("reason   (no failure recorded for this message id)"),
+    }
+    println!("body     {}", letter.body);
 }
 
 /// Prints dead letters as a table, one row a message: its id, its job type, the failure's kind
