@@ -1,14 +1,15 @@
-//! The command line: what each command takes, and running it.
+//! The command line: what each command takes (its arguments and `--help`), and which module
+//! runs it. Each command's module does the work and prints its output; [`run`] only picks it.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::context::{CliError, Local, QueueKind, read};
+use crate::context::{CliError, QueueKind, Stack};
 use crate::invoke::CargoLambda;
-use crate::topology::{DEFAULT_PATH, Topology};
-use crate::{demo, dlq, mail, output, runner, send};
+use crate::topology::{self, DEFAULT_PATH, Topology};
+use crate::{demo, dlq, mail, notifications, runner, schedule, seed, send, stats};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -247,314 +248,63 @@ impl Target {
     /// The local stack's topology, for what only exists locally (mail, schedules, the runner).
     fn local_topology(&self) -> Result<Topology, CliError> {
         if self.aws {
-            return Err(crate::topology::TopologyError::NotLocal.into());
+            return Err(topology::TopologyError::NotLocal.into());
         }
         Ok(Topology::load(&self.topology)?)
     }
 
     /// The stack this invocation works on.
-    async fn connect(&self) -> Result<Local, CliError> {
+    async fn connect(&self) -> Result<Stack, CliError> {
         if self.aws {
-            Local::connect_aws(&self.stack_name, self.profile.as_deref(), self.region.as_deref()).await
+            Stack::connect_aws(&self.stack_name, self.profile.as_deref(), self.region.as_deref()).await
         } else {
-            Local::connect(&self.topology).await
+            Stack::connect_local(&self.topology).await
         }
     }
 }
 
-/// Runs a command; answers the process exit code.
+impl From<NotificationsAction> for notifications::Action {
+    fn from(action: NotificationsAction) -> Self {
+        use notifications::Action;
+        match action {
+            NotificationsAction::List { limit, unread, cursor } => Action::List { limit, unread, cursor },
+            NotificationsAction::Count => Action::Count,
+            NotificationsAction::Read { id } => Action::Read { id },
+            NotificationsAction::Unread { id } => Action::Unread { id },
+            NotificationsAction::ReadAll => Action::ReadAll,
+            NotificationsAction::Delete { id } => Action::Delete { id },
+        }
+    }
+}
+
+/// Runs a command through its module, on the stack `--topology` / `--aws` name (the local one
+/// only, for what exists only there); answers the process exit code.
 pub async fn run(cli: Cli) -> Result<i32, CliError> {
-    let json = cli.json;
+    let (target, json) = (&cli.target, cli.json);
     match cli.command {
-        Command::Stack { action: StackAction::Env } => {
-            let topology = cli.target.local_topology()?;
-            let (env, conflicts) = topology.watch_env();
-            for k in conflicts {
-                eprintln!("deskbell: {k} differs between functions: left to each function's default");
-            }
-            for (k, v) in [("AWS_ENDPOINT_URL", topology.local_endpoint()?), ("AWS_REGION", topology.region.as_str())]
-                .into_iter()
-                .chain([("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")])
-                .chain(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            {
-                println!("export {k}='{}'", v.replace('\'', r"'\''"));
-            }
-            Ok(0)
-        }
-        Command::Stack { action: StackAction::Run { lambda } } => {
-            let local = cli.target.connect().await?;
-            let shutdown = async {
-                let _ = tokio::signal::ctrl_c().await;
-            };
-            runner::run(local.topology, local.sqs, CargoLambda::new(lambda), shutdown)
-                .await
-                .map_err(|e| CliError::Invalid(e.to_string()))?;
-            Ok(0)
-        }
-        Command::Schedule { action } => {
-            let topology = cli.target.local_topology()?;
-            match action {
-                ScheduleAction::List => {
-                    if json {
-                        output::json(
-                            &topology
-                                .schedules
-                                .iter()
-                                .map(|s| (&s.name, &s.function, &s.expression))
-                                .collect::<Vec<_>>(),
-                        );
-                    } else {
-                        let rows: Vec<Vec<String>> = topology
-                            .schedules
-                            .iter()
-                            .map(|s| {
-                                vec![s.name.clone(), s.function.clone(), s.expression.clone(), s.enabled.to_string()]
-                            })
-                            .collect();
-                        output::table(&["schedule", "function", "expression", "enabled"], &rows);
-                    }
-                    Ok(0)
-                }
-                ScheduleAction::Fire { name, detail, lambda } => {
-                    let matching = crate::schedule::find(&topology.schedules, &name);
-                    let [schedule] = matching.as_slice() else {
-                        return Err(CliError::Invalid(format!(
-                            "{} schedule(s) match {name:?}: name one (see `deskbell schedule list`)",
-                            matching.len()
-                        )));
-                    };
-                    let detail = detail
-                        .map(|d| serde_json::from_str(&d))
-                        .transpose()
-                        .map_err(|e| CliError::Invalid(format!("--detail is not JSON: {e}")))?;
-                    let result = runner::fire(&topology, schedule, detail, &CargoLambda::new(lambda))
-                        .await
-                        .map_err(|e| CliError::Invalid(e.to_string()))?;
-                    output::json(&result);
-                    Ok(0)
-                }
-            }
-        }
-        Command::Send(args) => send_command(&cli.target.connect().await?, args, json).await,
-        Command::Dlq { action } => dlq_command(&cli.target.connect().await?, action, json).await,
+        Command::Send(args) => send::command(&target.connect().await?, args, json).await,
+        Command::Dlq { action } => dlq::command(&target.connect().await?, action, json).await,
         Command::Notifications { user, action } => {
-            use crate::notifications::{Action, Answer};
-            let action = match action {
-                NotificationsAction::List { limit, unread, cursor } => Action::List { limit, unread, cursor },
-                NotificationsAction::Count => Action::Count,
-                NotificationsAction::Read { id } => Action::Read { id },
-                NotificationsAction::Unread { id } => Action::Unread { id },
-                NotificationsAction::ReadAll => Action::ReadAll,
-                NotificationsAction::Delete { id } => Action::Delete { id },
-            };
-            let answer = crate::notifications::run(&cli.target.connect().await?, &user, action).await?;
-            match &answer {
-                _ if json => output::json(&answer),
-                Answer::Page(page) => {
-                    let rows: Vec<Vec<String>> = page
-                        .notifications
-                        .iter()
-                        .map(|n| {
-                            vec![
-                                n.id.clone(),
-                                if n.read { "read".into() } else { "unread".into() },
-                                n.created_at.format("%Y-%m-%d %H:%M").to_string(),
-                                output::cut(&n.title, 60),
-                            ]
-                        })
-                        .collect();
-                    output::table(&["id", "state", "created", "title"], &rows);
-                    if let Some(next) = &page.next_cursor {
-                        println!("more: --cursor {next}");
-                    }
-                }
-                Answer::Count { unread_count } => println!("{unread_count} unread"),
-                Answer::Done { id, action, unread_count } => println!("{id}: {action} ({unread_count} unread)"),
-                Answer::ReadAll { marked, unread_count } => println!("marked {marked} read ({unread_count} unread)"),
-            }
-            Ok(0)
+            notifications::command(&target.connect().await?, &user, action.into(), json).await
         }
-        Command::Mail { action } => {
-            let topology = cli.target.local_topology()?;
-            let mails = mail::recorded(topology.local_endpoint()?).await?;
-            match action {
-                MailAction::List if json => output::json(&mails),
-                MailAction::List => {
-                    let rows: Vec<Vec<String>> = mails
-                        .iter()
-                        .map(|m| vec![m.number.to_string(), m.to.join(","), output::cut(&m.subject, 70)])
-                        .collect();
-                    output::table(&["#", "to", "subject"], &rows);
-                }
-                MailAction::Open { number, dir } => {
-                    let m = mails.iter().find(|m| m.number == number).ok_or_else(|| {
-                        CliError::Invalid(format!(
-                            "no email {number}: {} recorded (see `deskbell mail list`)",
-                            mails.len()
-                        ))
-                    })?;
-                    println!("{}", mail::save(m, &dir)?.display());
-                }
-            }
-            Ok(0)
-        }
-        Command::Stats => {
-            let local = cli.target.connect().await?;
-            let mut rows = Vec::new();
-            let mut values = Vec::new();
-            for m in &local.topology.mappings {
-                let d = local.depth(&m.queue_url).await?;
-                let dead = match &m.dlq_url {
-                    Some(url) => local.depth(url).await?.total(),
-                    None => 0,
-                };
-                rows.push(vec![
-                    m.queue_name.clone(),
-                    m.function.clone(),
-                    d.visible.to_string(),
-                    d.in_flight.to_string(),
-                    d.delayed.to_string(),
-                    dead.to_string(),
-                ]);
-                values.push(serde_json::json!({
-                    "queue": m.queue_name,
-                    "function": m.function,
-                    "depth": {"visible": d.visible, "in_flight": d.in_flight, "delayed": d.delayed},
-                    "dlq": dead,
-                }));
-            }
-            if json {
-                output::json(&values);
-            } else {
-                output::table(&["queue", "function", "waiting", "in flight", "delayed", "DLQ"], &rows);
-            }
-            Ok(0)
-        }
+        Command::Mail { action } => mail::command(&target.local_topology()?, action, json).await,
+        Command::Stats => stats::command(&target.connect().await?, json).await,
         Command::Seed { tickets, seed, domain } => {
-            let local = cli.target.connect().await?;
-            let jobs: Vec<(String, QueueKind)> = crate::seed::demo_jobs(tickets, chrono::Utc::now(), seed, &domain)
-                .iter()
-                .map(|job| (job.to_body(), QueueKind::of(Some(job.job_type()))))
-                .collect();
-            let bar = indicatif::ProgressBar::new(jobs.len() as u64);
-            let sent = send::enqueue(&local, jobs, 16, |n| bar.inc(n)).await?;
-            bar.finish_and_clear();
-            if json {
-                output::json(&sent);
-            } else {
-                println!("seeded {tickets} tickets: {} jobs sent in {:.2} s", sent.sent, sent.seconds);
-            }
-            Ok(if sent.failed.is_empty() { 0 } else { 1 })
+            seed::command(&target.connect().await?, tickets, seed, &domain, json).await
+        }
+        Command::Schedule { action } => schedule::command(&target.local_topology()?, action, json).await,
+        Command::Stack { action: StackAction::Run { lambda } } => {
+            runner::command(target.connect().await?, lambda).await
+        }
+        Command::Stack { action: StackAction::Env } => {
+            topology::print_env(&target.local_topology()?)?;
+            Ok(0)
         }
         Command::Demo { events, mail_dir, timeout, lambda } => {
-            let local = cli.target.connect().await?;
             let invoker = CargoLambda::new(lambda);
-            let ok = demo::run(&local, &invoker, &events, &mail_dir, Duration::from_secs(timeout)).await?;
+            let ok =
+                demo::run(&target.connect().await?, &invoker, &events, &mail_dir, Duration::from_secs(timeout)).await?;
             Ok(if ok { 0 } else { 1 })
         }
     }
-}
-
-async fn send_command(local: &Local, args: SendArgs, json: bool) -> Result<i32, CliError> {
-    let (bodies, what) = match (&args.file, &args.job_type, &args.bulk) {
-        (Some(file), _, _) => (send::bodies_of_file(&read(file)?)?, "job"),
-        (_, Some(job_type), _) => {
-            (vec![send::envelope(job_type, args.data.as_deref().unwrap_or("{}"), args.id.as_deref())?], "job")
-        }
-        (_, _, Some(bulk)) => {
-            let text = read(bulk)?;
-            (text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect(), "line")
-        }
-        _ => return Err(CliError::Invalid("nothing to send: give a FILE, --type with --data, or --bulk FILE".into())),
-    };
-    let jobs = send::validate(&bodies, what)?;
-    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
-    if json || jobs.len() < 50 {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    let sent = send::enqueue(local, jobs, args.concurrency, |n| bar.inc(n)).await?;
-    bar.finish_and_clear();
-    if json {
-        output::json(&sent);
-    } else {
-        println!(
-            "sent {} job(s) in {:.3} s ({:.0} jobs/s){}",
-            sent.sent,
-            sent.seconds,
-            sent.jobs_per_second,
-            if sent.failed.is_empty() { String::new() } else { format!("; {} refused by SQS", sent.failed.len()) }
-        );
-        for f in &sent.failed {
-            println!("  {f}");
-        }
-    }
-    Ok(if sent.failed.is_empty() { 0 } else { 1 })
-}
-
-async fn dlq_command(local: &Local, action: DlqAction, json: bool) -> Result<i32, CliError> {
-    match action {
-        DlqAction::List(q) => {
-            let letters = dlq::list(local, q.queue).await?;
-            if json {
-                output::json(&letters);
-                return Ok(0);
-            }
-            let rows: Vec<Vec<String>> = letters
-                .iter()
-                .map(|l| {
-                    let r = l.reason.as_ref();
-                    vec![
-                        l.message_id.clone(),
-                        r.and_then(|r| r.job_type.clone()).unwrap_or("-".into()),
-                        r.map(|r| format!("{} (attempt {})", r.kind, r.attempt)).unwrap_or("-".into()),
-                        output::cut(&r.map(|r| r.error.clone()).unwrap_or("(no reason recorded)".into()), 70),
-                    ]
-                })
-                .collect();
-            output::table(&["message id", "type", "kind", "reason"], &rows);
-        }
-        DlqAction::Show { message_id, queue } => {
-            let letter = dlq::show(local, queue.queue, &message_id).await?;
-            if json {
-                output::json(&letter);
-                return Ok(0);
-            }
-            println!(
-                "message  {}\nreceived {} time(s) in the DLQ; sent {}",
-                letter.message_id,
-                letter.receive_count,
-                letter.sent_at.as_deref().unwrap_or("-")
-            );
-            match &letter.reason {
-                Some(r) => println!(
-                    "reason   {} failure on attempt {} at {} (queue {})\n         {}\njob      {} {}",
-                    r.kind,
-                    r.attempt,
-                    r.failed_at,
-                    r.queue,
-                    r.error,
-                    r.job_type.as_deref().unwrap_or("(type unreadable)"),
-                    r.job_id.as_deref().unwrap_or("(id unreadable)")
-                ),
-                None => println!("reason   (no failure recorded for this message id)"),
-            }
-            println!("body     {}", letter.body);
-        }
-        DlqAction::Redrive(q) => {
-            let r = dlq::redrive(local, q.queue).await?;
-            if json {
-                output::json(&r);
-            } else {
-                println!("redrove {} message(s) to the {:?} queue ({})", r.moved, q.queue, r.method);
-            }
-        }
-        DlqAction::Purge { queue, yes } => {
-            if !yes {
-                return Err(CliError::Invalid("purge deletes every dead letter for good: add --yes".into()));
-            }
-            let n = dlq::purge(local, queue.queue).await?;
-            println!("purged {n} message(s) from the {:?} DLQ", queue.queue);
-        }
-    }
-    Ok(0)
 }

@@ -1,5 +1,6 @@
-//! What a CLI command talks to: the deployed local stack (its topology file and the emulator's
-//! clients), and the errors every command shares.
+//! What a CLI command talks to: the [`Stack`] it works on (the local one, from its topology file
+//! and the emulator, or one deployed in AWS, from its CloudFormation outputs), and the errors
+//! every command shares.
 
 use std::path::Path;
 
@@ -76,25 +77,25 @@ impl From<Queue> for QueueKind {
     }
 }
 
-/// The stack a command works on (local by default, or in AWS): its topology and clients built
-/// once.
-pub struct Local {
+/// The stack a command works on, local (by default) or deployed in AWS: its topology and the
+/// clients built once for it.
+pub struct Stack {
     pub topology: Topology,
     pub sqs: aws_sdk_sqs::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
 }
 
-impl Local {
-    /// Reads the topology at `path` and connects to its emulator.
-    pub async fn connect(path: &Path) -> Result<Local, CliError> {
+impl Stack {
+    /// The local stack: reads the topology at `path` and connects to its emulator.
+    pub async fn connect_local(path: &Path) -> Result<Stack, CliError> {
         let topology = Topology::load(path)?;
         let aws = deskbell_runtime::emulator_config(topology.local_endpoint()?).await;
-        Ok(Local { sqs: aws_sdk_sqs::Client::new(&aws), dynamodb: aws_sdk_dynamodb::Client::new(&aws), topology })
+        Ok(Stack { sqs: aws_sdk_sqs::Client::new(&aws), dynamodb: aws_sdk_dynamodb::Client::new(&aws), topology })
     }
 
-    /// Connects to stack `stack` deployed in AWS, with the standard credential chain (and
+    /// The stack named `stack_name` deployed in AWS, with the standard credential chain (and
     /// `profile` / `region` when given), reading its queues and tables from its outputs.
-    pub async fn connect_aws(stack: &str, profile: Option<&str>, region: Option<&str>) -> Result<Local, CliError> {
+    pub async fn connect_aws(stack_name: &str, profile: Option<&str>, region: Option<&str>) -> Result<Stack, CliError> {
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
         if let Some(profile) = profile {
             loader = loader.profile_name(profile);
@@ -109,10 +110,10 @@ impl Local {
         let cfn = aws_sdk_cloudformation::Client::new(&aws);
         let out = cfn
             .describe_stacks()
-            .stack_name(stack)
+            .stack_name(stack_name)
             .send()
             .await
-            .map_err(|e| CliError::aws(stack, "describe stack", &e))?;
+            .map_err(|e| CliError::aws(stack_name, "describe stack", &e))?;
         let outputs = out
             .stacks()
             .first()
@@ -123,8 +124,8 @@ impl Local {
                     .collect()
             })
             .unwrap_or_default();
-        let topology = Topology::from_outputs(stack, &region, outputs);
-        Ok(Local { sqs: aws_sdk_sqs::Client::new(&aws), dynamodb: aws_sdk_dynamodb::Client::new(&aws), topology })
+        let topology = Topology::from_outputs(stack_name, &region, outputs);
+        Ok(Stack { sqs: aws_sdk_sqs::Client::new(&aws), dynamodb: aws_sdk_dynamodb::Client::new(&aws), topology })
     }
 
     /// The mapping (queue, DLQ, function) of a kind of work.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
-use crate::context::{CliError, Local, QueueKind, read};
+use crate::context::{CliError, QueueKind, Stack, read};
 use crate::invoke::Invoker;
 use crate::notifications::Answer;
 use crate::{dlq, mail, output, runner, send};
@@ -45,15 +45,15 @@ pub fn sample_bodies(dir: &Path) -> Result<Vec<(String, String)>, CliError> {
 
 /// Waits until every mapped queue is empty (visible, in flight, delayed) on three checks in a
 /// row: a job can queue another (report -> report.ready), so one empty look is not enough.
-async fn drained(local: &Local, timeout: Duration) -> Result<bool, CliError> {
+async fn drained(stack: &Stack, timeout: Duration) -> Result<bool, CliError> {
     let deadline = Instant::now() + timeout;
     let bar = indicatif::ProgressBar::new_spinner();
     let mut quiet = 0;
     while Instant::now() < deadline {
         let mut parts = Vec::new();
         let mut total = 0;
-        for m in &local.topology.mappings {
-            let d = local.depth(&m.queue_url).await?;
+        for m in &stack.topology.mappings {
+            let d = stack.depth(&m.queue_url).await?;
             total += d.total();
             parts.push(format!("{} {} waiting, {} in flight", m.function, d.visible + d.delayed, d.in_flight));
         }
@@ -70,11 +70,11 @@ async fn drained(local: &Local, timeout: Duration) -> Result<bool, CliError> {
     Ok(false)
 }
 
-async fn scan(local: &Local, table: &str) -> Result<Vec<std::collections::HashMap<String, AttributeValue>>, CliError> {
+async fn scan(stack: &Stack, table: &str) -> Result<Vec<std::collections::HashMap<String, AttributeValue>>, CliError> {
     let mut items = Vec::new();
     let mut start = None;
     loop {
-        let out = local
+        let out = stack
             .dynamodb
             .scan()
             .table_name(table)
@@ -106,15 +106,15 @@ const SCHEDULED: &[(&str, Option<&str>)] =
     &[("stats", Some(r#"{"period": "daily", "date": "2026-11-24"}"#)), ("health", None)];
 
 /// Fires the demo's scheduled functions through the deployed schedules; answers how many ran.
-async fn fire_scheduled<I: Invoker>(local: &Local, invoker: &I) -> Result<usize, CliError> {
+async fn fire_scheduled<I: Invoker>(stack: &Stack, invoker: &I) -> Result<usize, CliError> {
     let mut fired = 0;
     for (function, detail) in SCHEDULED {
-        let Some(schedule) = local.topology.schedules.iter().find(|s| s.function == *function) else {
+        let Some(schedule) = stack.topology.schedules.iter().find(|s| s.function == *function) else {
             println!("demo: the stack has no schedule for {function}");
             continue;
         };
         let detail = detail.map(serde_json::from_str).transpose().map_err(|e| CliError::Invalid(e.to_string()))?;
-        match runner::fire(&local.topology, schedule, detail, invoker).await {
+        match runner::fire(&stack.topology, schedule, detail, invoker).await {
             Ok(answer) => {
                 fired += 1;
                 println!("demo: fired {function} ({}): {}", schedule.name, output::cut(&answer.to_string(), 160));
@@ -127,7 +127,7 @@ async fn fire_scheduled<I: Invoker>(local: &Local, invoker: &I) -> Result<usize,
 
 /// Runs the demo; answers whether everything came out as the samples should.
 pub async fn run<I: Invoker>(
-    local: &Local,
+    stack: &Stack,
     invoker: &I,
     events: &Path,
     mail_dir: &Path,
@@ -139,20 +139,20 @@ pub async fn run<I: Invoker>(
     let (reports, notifications): (Vec<_>, Vec<_>) = jobs.into_iter().partition(|(_, k)| *k == QueueKind::Reports);
     let mut finished = true;
     for (phase, jobs) in [("notifications", notifications), ("reports", reports)] {
-        let sent = send::enqueue(local, jobs, 4, |_| {}).await?;
+        let sent = send::enqueue(stack, jobs, 4, |_| {}).await?;
         println!("demo: sent {} {phase} jobs from {}", sent.sent, events.display());
         println!("demo: waiting for the local mappings to drain the queues…");
-        if !drained(local, timeout).await? {
+        if !drained(stack, timeout).await? {
             println!("demo: the queues were not drained within {} s", timeout.as_secs());
             finished = false;
         }
     }
 
-    let fired = fire_scheduled(local, invoker).await?;
+    let fired = fire_scheduled(stack, invoker).await?;
     println!("demo: waiting for the digest and the alerts to be delivered…");
-    finished &= drained(local, timeout).await?;
+    finished &= drained(stack, timeout).await?;
 
-    let mails = mail::recorded(local.topology.local_endpoint()?).await?;
+    let mails = mail::recorded(stack.topology.local_endpoint()?).await?;
     println!("\nemails sent through the local SES: {}", mails.len());
     let mut rows = Vec::new();
     for m in &mails {
@@ -164,7 +164,7 @@ pub async fn run<I: Invoker>(
     // Who has notifications (a demo may scan); what each has, through the notification centre
     // the inbox API serves.
     let mut users: Vec<String> =
-        scan(local, local.output("NotificationsTableName")?).await?.iter().map(|n| text(n, "user_id")).collect();
+        scan(stack, stack.output("NotificationsTableName")?).await?.iter().map(|n| text(n, "user_id")).collect();
     users.sort();
     users.dedup();
     let mut stored = 0;
@@ -172,8 +172,8 @@ pub async fn run<I: Invoker>(
     for user in &users {
         let list = crate::notifications::Action::List { limit: Some("100".into()), unread: false, cursor: None };
         let (Answer::Page(page), Answer::Count { unread_count }) = (
-            crate::notifications::run(local, user, list).await?,
-            crate::notifications::run(local, user, crate::notifications::Action::Count).await?,
+            crate::notifications::run(stack, user, list).await?,
+            crate::notifications::run(stack, user, crate::notifications::Action::Count).await?,
         ) else {
             continue;
         };
@@ -185,10 +185,10 @@ pub async fn run<I: Invoker>(
     println!("\nin-app notifications stored: {stored} for {} users", users.len());
     output::table(&["user", "unread", "title"], &rows);
 
-    let jobs_items = scan(local, local.output("JobsTableName")?).await?;
+    let jobs_items = scan(stack, stack.output("JobsTableName")?).await?;
     let reports: Vec<_> = jobs_items.iter().filter(|i| text(i, "pk").starts_with("report#")).collect();
     println!("\nreports: {}", reports.len());
-    let bucket = local.output("ReportsBucketName")?;
+    let bucket = stack.output("ReportsBucketName")?;
     let rows: Vec<Vec<String>> = reports
         .iter()
         .map(|r| {
@@ -205,22 +205,10 @@ pub async fn run<I: Invoker>(
 
     let mut dead = 0;
     for kind in [QueueKind::Notifications, QueueKind::Reports] {
-        let letters = dlq::list(local, kind).await?;
+        let letters = dlq::list(stack, kind).await?;
         dead += letters.len();
         println!("\n{kind:?} DLQ: {} message(s)", letters.len());
-        let rows: Vec<Vec<String>> = letters
-            .iter()
-            .map(|l| {
-                let reason = l.reason.as_ref();
-                vec![
-                    l.message_id.clone(),
-                    reason.and_then(|r| r.job_type.clone()).unwrap_or("-".into()),
-                    reason.map(|r| r.kind.clone()).unwrap_or("-".into()),
-                    output::cut(&reason.map(|r| r.error.clone()).unwrap_or("(no reason recorded)".into()), 80),
-                ]
-            })
-            .collect();
-        output::table(&["message id", "type", "kind", "reason"], &rows);
+        dlq::print_table(&letters);
     }
 
     let succeeded = reports.iter().filter(|r| text(r, "status") == "succeeded").count();

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::cli::MailAction;
 use crate::context::CliError;
+use crate::output;
+use crate::topology::Topology;
 
 /// One recorded email.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -53,4 +56,25 @@ pub fn save(mail: &Mail, dir: &Path) -> Result<PathBuf, CliError> {
     let path = dir.join(format!("{:03}-{to}.html", mail.number));
     std::fs::write(&path, &mail.html).map_err(|source| CliError::Io { path: path.display().to_string(), source })?;
     Ok(path)
+}
+
+/// Runs `deskbell mail ACTION` on the local stack of `topology`: `list` prints the recorded
+/// emails (JSON with `json`), `open` saves one and prints its path; answers the exit code.
+pub async fn command(topology: &Topology, action: MailAction, json: bool) -> Result<i32, CliError> {
+    let mails = recorded(topology.local_endpoint()?).await?;
+    match action {
+        MailAction::List if json => output::json(&mails),
+        MailAction::List => {
+            let rows: Vec<Vec<String>> =
+                mails.iter().map(|m| vec![m.number.to_string(), m.to.join(","), output::cut(&m.subject, 70)]).collect();
+            output::table(&["#", "to", "subject"], &rows);
+        }
+        MailAction::Open { number, dir } => {
+            let m = mails.iter().find(|m| m.number == number).ok_or_else(|| {
+                CliError::Invalid(format!("no email {number}: {} recorded (see `deskbell mail list`)", mails.len()))
+            })?;
+            println!("{}", save(m, &dir)?.display());
+        }
+    }
+    Ok(0)
 }

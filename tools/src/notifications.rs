@@ -5,7 +5,8 @@
 use chrono::Utc;
 use deskbell_inbox::{Centre, CentreError, DynamoInbox, ListPage, ListParams};
 
-use crate::context::{CliError, Local};
+use crate::context::{CliError, Stack};
+use crate::output;
 
 /// What a notifications command asks for.
 #[derive(Debug, Clone)]
@@ -33,8 +34,8 @@ fn error(e: CentreError) -> CliError {
 }
 
 /// Runs `action` for `user` on the stack's notifications table.
-pub async fn run(local: &Local, user: &str, action: Action) -> Result<Answer, CliError> {
-    let store = DynamoInbox::new(local.dynamodb.clone(), local.output("NotificationsTableName")?);
+pub async fn run(stack: &Stack, user: &str, action: Action) -> Result<Answer, CliError> {
+    let store = DynamoInbox::new(stack.dynamodb.clone(), stack.output("NotificationsTableName")?);
     let centre = Centre::new(store);
     let now = Utc::now();
     let centre = &centre;
@@ -65,5 +66,45 @@ pub async fn run(local: &Local, user: &str, action: Action) -> Result<Answer, Cl
             let marked = centre.read_all(user, now).await.map_err(error)?;
             Ok(Answer::ReadAll { marked, unread_count: centre.unread_count(user, now).await.map_err(error)? })
         }
+    }
+}
+
+/// Runs `deskbell notifications --user USER ACTION` and prints the answer (a page as a table,
+/// or one line; JSON with `json`); answers the exit code.
+pub async fn command(stack: &Stack, user: &str, action: Action, json: bool) -> Result<i32, CliError> {
+    let answer = run(stack, user, action).await?;
+    if json {
+        output::json(&answer);
+    } else {
+        print(&answer);
+    }
+    Ok(0)
+}
+
+/// Prints an answer for people: a page as a table (with the cursor of the next one), the
+/// others as one line.
+fn print(answer: &Answer) {
+    match answer {
+        Answer::Page(page) => {
+            let rows: Vec<Vec<String>> = page
+                .notifications
+                .iter()
+                .map(|n| {
+                    vec![
+                        n.id.clone(),
+                        if n.read { "read".into() } else { "unread".into() },
+                        n.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                        output::cut(&n.title, 60),
+                    ]
+                })
+                .collect();
+            output::table(&["id", "state", "created", "title"], &rows);
+            if let Some(next) = &page.next_cursor {
+                println!("more: --cursor {next}");
+            }
+        }
+        Answer::Count { unread_count } => println!("{unread_count} unread"),
+        Answer::Done { id, action, unread_count } => println!("{id}: {action} ({unread_count} unread)"),
+        Answer::ReadAll { marked, unread_count } => println!("marked {marked} read ({unread_count} unread)"),
     }
 }

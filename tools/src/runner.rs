@@ -1,6 +1,7 @@
 //! The local stand-in for what AWS runs around the functions: pollers for every SQS event
 //! source mapping and timers for every EventBridge schedule of the deployed stack. Ends when
-//! `shutdown` resolves (Ctrl-C), after the batches in flight are done.
+//! `shutdown` resolves (Ctrl-C), after the batches in flight are done. `deskbell stack run`
+//! runs it.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -10,7 +11,8 @@ use chrono::Utc;
 use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::invoke::{InvokeError, Invoker};
+use crate::context::{CliError, Stack};
+use crate::invoke::{CargoLambda, InvokeError, Invoker};
 use crate::mappings::{BatchOutcome, poll_once};
 use crate::schedule::{Expression, ExpressionError, scheduled_event};
 use crate::topology::{Schedule, Topology};
@@ -110,6 +112,18 @@ where
     let _ = stop_tx.send(true);
     while tasks.join_next().await.is_some() {}
     Ok(())
+}
+
+/// Runs `deskbell stack run`: the runner over `stack`, invoking the `cargo lambda watch` at
+/// `lambda`, until Ctrl-C; answers the exit code.
+pub async fn command(stack: Stack, lambda: String) -> Result<i32, CliError> {
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    run(stack.topology, stack.sqs, CargoLambda::new(lambda), shutdown)
+        .await
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    Ok(0)
 }
 
 /// One line about a batch: what was processed, what is left for redelivery and why.

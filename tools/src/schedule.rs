@@ -1,12 +1,18 @@
 //! EventBridge schedule expressions (`rate(…)`, `cron(…)`) and the scheduled event a target
-//! receives, so the local runner fires schedules as EventBridge would.
+//! receives, so the local runner fires schedules as EventBridge would; and `deskbell schedule`,
+//! which lists the local stack's schedules and fires one now.
 
 use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
-use crate::topology::Schedule;
+use crate::cli::ScheduleAction;
+use crate::context::CliError;
+use crate::invoke::CargoLambda;
+use crate::output;
+use crate::runner;
+use crate::topology::{Schedule, Topology};
 
 /// A parsed schedule expression.
 #[derive(Debug, Clone)]
@@ -103,6 +109,46 @@ pub fn scheduled_event(rule_arn: &str, region: &str, at: DateTime<Utc>, id: &str
         "resources": [rule_arn],
         "detail": {}
     })
+}
+
+/// Runs `deskbell schedule ACTION` on the local stack of `topology`: `list` prints its
+/// schedules (JSON with `json`), `fire` runs the one `name` designates ([`find`]) now and prints
+/// the function's answer as JSON; answers the exit code.
+pub async fn command(topology: &Topology, action: ScheduleAction, json: bool) -> Result<i32, CliError> {
+    match action {
+        ScheduleAction::List => {
+            if json {
+                output::json(
+                    &topology.schedules.iter().map(|s| (&s.name, &s.function, &s.expression)).collect::<Vec<_>>(),
+                );
+            } else {
+                let rows: Vec<Vec<String>> = topology
+                    .schedules
+                    .iter()
+                    .map(|s| vec![s.name.clone(), s.function.clone(), s.expression.clone(), s.enabled.to_string()])
+                    .collect();
+                output::table(&["schedule", "function", "expression", "enabled"], &rows);
+            }
+        }
+        ScheduleAction::Fire { name, detail, lambda } => {
+            let matching = find(&topology.schedules, &name);
+            let [schedule] = matching.as_slice() else {
+                return Err(CliError::Invalid(format!(
+                    "{} schedule(s) match {name:?}: name one (see `deskbell schedule list`)",
+                    matching.len()
+                )));
+            };
+            let detail = detail
+                .map(|d| serde_json::from_str(&d))
+                .transpose()
+                .map_err(|e| CliError::Invalid(format!("--detail is not JSON: {e}")))?;
+            let result = runner::fire(topology, schedule, detail, &CargoLambda::new(lambda))
+                .await
+                .map_err(|e| CliError::Invalid(e.to_string()))?;
+            output::json(&result);
+        }
+    }
+    Ok(0)
 }
 
 #[cfg(test)]

@@ -7,6 +7,9 @@ use deskbell_contract::{
     Company, Job, Payload, Priority, Role, Status, Ticket, TicketCreated, TicketStatusChanged, User,
 };
 
+use crate::context::{CliError, QueueKind, Stack};
+use crate::{output, send};
+
 const COMPANIES: &[(&str, &str)] = &[
     ("acme", "ACME Corporation"),
     ("northwind", "Northwind Traders"),
@@ -119,6 +122,25 @@ pub fn demo_jobs(tickets: u64, now: DateTime<Utc>, seed: u64, domain: &str) -> V
         }
     }
     jobs
+}
+
+/// Runs `deskbell seed`: sends the jobs of `tickets` demo tickets ([`demo_jobs`]) to their
+/// queues with a progress bar and prints how many went out; answers the exit code, 1 when SQS
+/// refused any.
+pub async fn command(stack: &Stack, tickets: u64, seed: u64, domain: &str, json: bool) -> Result<i32, CliError> {
+    let jobs: Vec<(String, QueueKind)> = demo_jobs(tickets, Utc::now(), seed, domain)
+        .iter()
+        .map(|job| (job.to_body(), QueueKind::of(Some(job.job_type()))))
+        .collect();
+    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+    let sent = send::enqueue(stack, jobs, 16, |n| bar.inc(n)).await?;
+    bar.finish_and_clear();
+    if json {
+        output::json(&sent);
+    } else {
+        println!("seeded {tickets} tickets: {} jobs sent in {:.2} s", sent.sent, sent.seconds);
+    }
+    Ok(if sent.failed.is_empty() { 0 } else { 1 })
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use deskbell_contract::{JobType, decode, peek};
 use futures::StreamExt;
 use serde_json::{Value, json};
 
-use crate::context::{CliError, Local, QueueKind};
+use crate::cli::SendArgs;
+use crate::context::{CliError, QueueKind, Stack, read};
+use crate::output;
 
 /// Bodies read from a file: one envelope, or an SQS event (`{"Records": [{"body": …}]}`, as the
 /// samples in events/sqs/ are).
@@ -67,14 +69,14 @@ pub struct Enqueued {
 /// Sends `(body, queue)` pairs with SendMessageBatch (10 a call), `concurrency` calls at once;
 /// `progress` is told how many went out after each call.
 pub async fn enqueue(
-    local: &Local,
+    stack: &Stack,
     jobs: Vec<(String, QueueKind)>,
     concurrency: usize,
     progress: impl Fn(u64),
 ) -> Result<Enqueued, CliError> {
     let mut batches = Vec::new();
     for kind in [QueueKind::Notifications, QueueKind::Reports] {
-        let url = local.mapping(kind).map(|m| m.queue_url.clone());
+        let url = stack.mapping(kind).map(|m| m.queue_url.clone());
         let bodies: Vec<String> = jobs.iter().filter(|(_, k)| *k == kind).map(|(b, _)| b.clone()).collect();
         if bodies.is_empty() {
             continue;
@@ -95,7 +97,7 @@ pub async fn enqueue(
                 .map(|(i, body)| SendMessageBatchRequestEntry::builder().id(i.to_string()).message_body(body).build())
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| CliError::Invalid(e.to_string()))?;
-            let out = local
+            let out = stack
                 .sqs
                 .send_message_batch()
                 .queue_url(&url)
@@ -116,6 +118,45 @@ pub async fn enqueue(
     }
     let seconds = started.elapsed().max(Duration::from_micros(1)).as_secs_f64();
     Ok(Enqueued { sent, failed, seconds, jobs_per_second: sent as f64 / seconds })
+}
+
+/// Runs `deskbell send`: reads the jobs (a file, flags or NDJSON), validates every one before
+/// anything is sent, enqueues them with a progress bar (from 50 jobs, not with `json`) and
+/// prints what was sent; answers the exit code, 1 when SQS refused any.
+pub async fn command(stack: &Stack, args: SendArgs, json: bool) -> Result<i32, CliError> {
+    let (bodies, what) = match (&args.file, &args.job_type, &args.bulk) {
+        (Some(file), _, _) => (bodies_of_file(&read(file)?)?, "job"),
+        (_, Some(job_type), _) => {
+            (vec![envelope(job_type, args.data.as_deref().unwrap_or("{}"), args.id.as_deref())?], "job")
+        }
+        (_, _, Some(bulk)) => {
+            let text = read(bulk)?;
+            (text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect(), "line")
+        }
+        _ => return Err(CliError::Invalid("nothing to send: give a FILE, --type with --data, or --bulk FILE".into())),
+    };
+    let jobs = validate(&bodies, what)?;
+    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+    if json || jobs.len() < 50 {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let sent = enqueue(stack, jobs, args.concurrency, |n| bar.inc(n)).await?;
+    bar.finish_and_clear();
+    if json {
+        output::json(&sent);
+    } else {
+        println!(
+            "sent {} job(s) in {:.3} s ({:.0} jobs/s){}",
+            sent.sent,
+            sent.seconds,
+            sent.jobs_per_second,
+            if sent.failed.is_empty() { String::new() } else { format!("; {} refused by SQS", sent.failed.len()) }
+        );
+        for f in &sent.failed {
+            println!("  {f}");
+        }
+    }
+    Ok(if sent.failed.is_empty() { 0 } else { 1 })
 }
 
 #[cfg(test)]

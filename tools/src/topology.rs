@@ -157,6 +157,25 @@ impl Topology {
     }
 }
 
+/// Runs `deskbell stack env`: prints, as `export` lines for a shell to `eval`, what
+/// `cargo lambda watch` needs to serve the functions against the local stack of `topology` (the
+/// emulator's endpoint and region, test credentials, then [`Topology::watch_env`]), and names
+/// each variable left out on stderr.
+pub fn print_env(topology: &Topology) -> Result<(), TopologyError> {
+    let (env, conflicts) = topology.watch_env();
+    for k in conflicts {
+        eprintln!("deskbell: {k} differs between functions: left to each function's default");
+    }
+    for (k, v) in [("AWS_ENDPOINT_URL", topology.local_endpoint()?), ("AWS_REGION", topology.region.as_str())]
+        .into_iter()
+        .chain([("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")])
+        .chain(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    {
+        println!("export {k}='{}'", v.replace('\'', r"'\''"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

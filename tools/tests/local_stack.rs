@@ -11,7 +11,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use deskbell_integration::{Emulator, workspace};
 use deskbell_notify::{AwsNotify, NotifyConfig};
 use deskbell_runtime::Env;
-use deskbell_tools::context::{Local, QueueKind};
+use deskbell_tools::context::{QueueKind, Stack};
 use deskbell_tools::invoke::{InvokeError, Invoker};
 use deskbell_tools::mappings::poll_once;
 use deskbell_tools::schedule::Expression;
@@ -92,7 +92,7 @@ fn deskbell(topology: &PathBuf, args: &[&str]) -> (bool, String) {
 async fn deployed_template_is_the_production_topology() {
     let name = unique("topology");
     let (topology, path) = deploy(&name);
-    let local = Local::connect(&path).await.unwrap();
+    let stack = Stack::connect_local(&path).await.unwrap();
 
     // One queue per kind of work, each with its DLQ through a redrive policy.
     let functions: Vec<&str> = topology.mappings.iter().map(|m| m.function.as_str()).collect();
@@ -108,7 +108,7 @@ async fn deployed_template_is_the_production_topology() {
         );
         assert!(m.maximum_concurrency >= 1 && m.batch_size >= 1);
         let dlq = m.dlq_url.as_deref().expect("a DLQ");
-        let attrs = local
+        let attrs = stack
             .sqs
             .get_queue_attributes()
             .queue_url(dlq)
@@ -120,7 +120,7 @@ async fn deployed_template_is_the_production_topology() {
         assert_eq!(retention, "1209600", "{dlq}: DLQ kept 14 days");
         // The queue and its DLQ take exactly the bodies the contract accepts.
         for url in [m.queue_url.as_str(), dlq] {
-            let attrs = local
+            let attrs = stack
                 .sqs
                 .get_queue_attributes()
                 .queue_url(url)
@@ -156,12 +156,12 @@ async fn deployed_template_is_the_production_topology() {
     // Tables: TTL on the records and the notifications, and the ticket store's two indexes.
     for output in ["JobsTableName", "NotificationsTableName"] {
         let table = &topology.outputs[output];
-        let ttl = local.dynamodb.describe_time_to_live().table_name(table).send().await.unwrap();
+        let ttl = stack.dynamodb.describe_time_to_live().table_name(table).send().await.unwrap();
         let ttl = ttl.time_to_live_description().unwrap();
         assert_eq!(ttl.attribute_name(), Some("expires_at"), "{output}");
     }
     let tickets =
-        local.dynamodb.describe_table().table_name(&topology.outputs["TicketsTableName"]).send().await.unwrap();
+        stack.dynamodb.describe_table().table_name(&topology.outputs["TicketsTableName"]).send().await.unwrap();
     let mut indexes: Vec<&str> =
         tickets.table().unwrap().global_secondary_indexes().iter().filter_map(|i| i.index_name()).collect();
     indexes.sort();
@@ -178,29 +178,29 @@ async fn deployed_template_is_the_production_topology() {
 async fn a_failing_message_reaches_the_dlq_through_the_mappings_and_is_processed_after_redrive() {
     let name = unique("redrive");
     let (topology, path) = deploy(&name);
-    let local = Local::connect(&path).await.unwrap();
+    let stack = Stack::connect_local(&path).await.unwrap();
     let mapping = topology.mapping_of("notify").unwrap().clone();
     // The fault: a sender whose domain SES has not verified, so every send is refused.
     let sender_domain = format!("{name}.example.net");
     let notify =
         InProcessNotify::new(&topology, &[("DESKBELL_SENDER", format!("Helpdesk <help@{sender_domain}>"))]).await;
     let recipients = format!("{name}.example.org");
-    send::enqueue(&local, vec![(welcome("u1", &recipients), QueueKind::Notifications)], 1, |_| {}).await.unwrap();
+    send::enqueue(&stack, vec![(welcome("u1", &recipients), QueueKind::Notifications)], 1, |_| {}).await.unwrap();
 
     let mut deliveries = 0;
     // Released at once on every receive (permanent), so maxReceiveCount quick receives, and
     // the next receive moves it.
     for _ in 0..mapping.max_receive_count + 5 {
-        let outcome = poll_once(&local.sqs, &topology.region, &mapping, &notify, 1).await.unwrap();
+        let outcome = poll_once(&stack.sqs, &topology.region, &mapping, &notify, 1).await.unwrap();
         deliveries += outcome.received;
         assert_eq!(outcome.deleted, 0, "a refused send is never deleted");
-        if local.depth(local.dlq_url(QueueKind::Notifications).unwrap()).await.unwrap().total() == 1 {
+        if stack.depth(stack.dlq_url(QueueKind::Notifications).unwrap()).await.unwrap().total() == 1 {
             break;
         }
     }
     assert_eq!(deliveries, mapping.max_receive_count as usize, "delivered maxReceiveCount times, then dead-lettered");
 
-    let letters = dlq::list(&local, QueueKind::Notifications).await.unwrap();
+    let letters = dlq::list(&stack, QueueKind::Notifications).await.unwrap();
     assert_eq!(letters.len(), 1);
     let id = letters[0].message_id.clone();
     let (ok, shown) = deskbell(&path, &["dlq", "show", &id]);
@@ -214,19 +214,19 @@ async fn a_failing_message_reaches_the_dlq_through_the_mappings_and_is_processed
     ses.create_email_identity().email_identity(&sender_domain).send().await.unwrap();
     let (ok, redriven) = deskbell(&path, &["dlq", "redrive"]);
     assert!(ok && redriven.contains("redrove 1 message(s)"), "{redriven}");
-    assert_eq!(local.depth(local.dlq_url(QueueKind::Notifications).unwrap()).await.unwrap().total(), 0);
-    let outcome = poll_once(&local.sqs, &topology.region, &mapping, &notify, 2).await.unwrap();
+    assert_eq!(stack.depth(stack.dlq_url(QueueKind::Notifications).unwrap()).await.unwrap().total(), 0);
+    let outcome = poll_once(&stack.sqs, &topology.region, &mapping, &notify, 2).await.unwrap();
     assert_eq!((outcome.received, outcome.deleted), (1, 1), "{outcome:?}");
     let emails = Emulator::get().emails_to_domain(&recipients).await;
     assert_eq!(emails.len(), 1, "one email once the fault is gone");
-    assert_eq!(local.depth(&mapping.queue_url).await.unwrap().total(), 0);
+    assert_eq!(stack.depth(&mapping.queue_url).await.unwrap().total(), 0);
 }
 
 #[tokio::test]
 async fn bulk_send_of_a_thousand_jobs_is_enqueued_and_all_are_processed() {
     let name = unique("bulk");
     let (topology, path) = deploy(&name);
-    let local = Local::connect(&path).await.unwrap();
+    let stack = Stack::connect_local(&path).await.unwrap();
     let sender_domain = format!("{name}.example.net");
     let ses = aws_sdk_sesv2::Client::new(&deskbell_runtime::emulator_config(topology.local_endpoint().unwrap()).await);
     ses.create_email_identity().email_identity(&sender_domain).send().await.unwrap();
@@ -250,18 +250,18 @@ async fn bulk_send_of_a_thousand_jobs_is_enqueued_and_all_are_processed() {
     let mapping = topology.mapping_of("notify").unwrap().clone();
     let poller = || async {
         for _ in 0..400 {
-            let outcome = poll_once(&local.sqs, &topology.region, &mapping, &notify, 1).await.unwrap();
-            if outcome.received == 0 && local.depth(&mapping.queue_url).await.unwrap().total() == 0 {
+            let outcome = poll_once(&stack.sqs, &topology.region, &mapping, &notify, 1).await.unwrap();
+            if outcome.received == 0 && stack.depth(&mapping.queue_url).await.unwrap().total() == 0 {
                 return true;
             }
         }
         false
     };
     let drained = futures::future::join_all((0..4).map(|_| poller())).await;
-    assert!(drained.iter().any(|d| *d), "queue not drained: {:?}", local.depth(&mapping.queue_url).await);
-    assert_eq!(local.depth(&mapping.queue_url).await.unwrap().total(), 0);
+    assert!(drained.iter().any(|d| *d), "queue not drained: {:?}", stack.depth(&mapping.queue_url).await);
+    assert_eq!(stack.depth(&mapping.queue_url).await.unwrap().total(), 0);
     let dlq = mapping.dlq_url.as_deref().expect("the notifications queue has a DLQ");
-    assert_eq!(local.depth(dlq).await.unwrap().total(), 0, "nothing dead-lettered");
+    assert_eq!(stack.depth(dlq).await.unwrap().total(), 0, "nothing dead-lettered");
     let emails = Emulator::get().emails_to_domain(&recipients).await;
     let mut to: Vec<String> = emails.iter().flat_map(|e| e.to.clone()).collect();
     to.sort();
@@ -284,9 +284,9 @@ async fn an_invalid_job_is_refused_before_anything_is_sent() {
     let (ok, out) = deskbell(&path, &["send", "--bulk", file.to_str().unwrap()]);
     assert!(!ok);
     assert!(out.contains("line 2: ") && out.contains("nothing was sent"), "{out}");
-    let local = Local::connect(&path).await.unwrap();
-    let queue = local.mapping(QueueKind::Notifications).unwrap().queue_url.clone();
-    assert_eq!(local.depth(&queue).await.unwrap().total(), 0);
+    let stack = Stack::connect_local(&path).await.unwrap();
+    let queue = stack.mapping(QueueKind::Notifications).unwrap().queue_url.clone();
+    assert_eq!(stack.depth(&queue).await.unwrap().total(), 0);
 }
 
 /// The deployed topology file as JSON, for what only the template says (alarms, mappings).
