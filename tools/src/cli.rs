@@ -245,12 +245,21 @@ pub struct Target {
 }
 
 impl Target {
-    /// The local stack's topology, for what only exists locally (mail, schedules, the runner).
+    /// The local stack's topology, for what only exists locally (mail, schedules, `stack env`).
     fn local_topology(&self) -> Result<Topology, CliError> {
         if self.aws {
             return Err(topology::TopologyError::NotLocal.into());
         }
         Ok(Topology::load(&self.topology)?)
+    }
+
+    /// The local stack, connected, for what plays AWS's part locally (the runner, the demo):
+    /// refused with `--aws`, whose queues it would otherwise poll and delete from.
+    async fn connect_local(&self) -> Result<Stack, CliError> {
+        if self.aws {
+            return Err(topology::TopologyError::NotLocal.into());
+        }
+        self.connect().await
     }
 
     /// The stack this invocation works on.
@@ -294,7 +303,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         }
         Command::Schedule { action } => schedule::command(&target.local_topology()?, action, json).await,
         Command::Stack { action: StackAction::Run { lambda } } => {
-            runner::command(target.connect().await?, lambda).await
+            runner::command(target.connect_local().await?, lambda).await
         }
         Command::Stack { action: StackAction::Env } => {
             topology::print_env(&target.local_topology()?)?;
@@ -303,8 +312,31 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Demo { events, mail_dir, timeout, lambda } => {
             let invoker = CargoLambda::new(lambda);
             let ok =
-                demo::run(&target.connect().await?, &invoker, &events, &mail_dir, Duration::from_secs(timeout)).await?;
+                demo::run(&target.connect_local().await?, &invoker, &events, &mail_dir, Duration::from_secs(timeout))
+                    .await?;
             Ok(if ok { 0 } else { 1 })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::topology::TopologyError;
+
+    /// The runner and the demo play AWS's part against local queues: with `--aws` they would
+    /// poll and delete real messages, so they are refused before any call.
+    #[tokio::test]
+    async fn what_only_runs_locally_refuses_aws_before_any_call() {
+        for args in [
+            &["deskbell", "--aws", "stack", "run"][..],
+            &["deskbell", "--aws", "demo"],
+            &["deskbell", "--aws", "mail", "list"],
+            &["deskbell", "--aws", "schedule", "list"],
+        ] {
+            let cli = Cli::try_parse_from(args).unwrap();
+            let err = run(cli).await.unwrap_err();
+            assert!(matches!(err, CliError::Topology(TopologyError::NotLocal)), "{args:?}: {err}");
         }
     }
 }
