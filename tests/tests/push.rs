@@ -54,8 +54,8 @@ async fn a_connected_client_receives_the_new_notification_within_a_second_of_pro
     let (gw, connections) = gateway(&stack).await;
     let (body, user) = assigned(&stack, &format!("{}-1", stack.name));
     // A push ticket, as the inbox API's socket-ticket route signs one for the signed-in user.
-    let expires = Utc::now().timestamp() + deskbell_devauth::TICKET_LIFE_SECS;
-    let ticket = deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, SECRET, &user, expires);
+    let expires = Utc::now().timestamp() + deskbell_tokens::TICKET_LIFE_SECS;
+    let ticket = deskbell_tokens::sign_for(deskbell_tokens::TICKET_AUDIENCE, SECRET, &user, expires);
     let (mut ws, _) =
         tokio_tungstenite::connect_async(format!("{}/?ticket={ticket}", gw.websocket_url())).await.unwrap();
     wait_for_connection(&connections, &user).await;

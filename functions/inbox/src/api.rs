@@ -94,9 +94,9 @@ impl<S: NotificationStore> InboxApi<S> {
                         &[],
                     ));
                 };
-                let expires_at = now.timestamp() + deskbell_devauth::TICKET_LIFE_SECS;
-                let ticket = deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, secret, user, expires_at);
-                json(200, &json!({ "ticket": ticket, "expires_in": deskbell_devauth::TICKET_LIFE_SECS }))
+                let expires_at = now.timestamp() + deskbell_tokens::TICKET_LIFE_SECS;
+                let ticket = deskbell_tokens::sign_for(deskbell_tokens::TICKET_AUDIENCE, secret, user, expires_at);
+                json(200, &json!({ "ticket": ticket, "expires_in": deskbell_tokens::TICKET_LIFE_SECS }))
             }
         })
     }

@@ -16,11 +16,11 @@ pub struct InboxConfig {
 
 impl InboxConfig {
     pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let dev_secret: String = env.parsed_or(deskbell_devauth::SECRET_VARIABLE, String::new())?;
+        let dev_secret: String = env.parsed_or(deskbell_tokens::SECRET_VARIABLE, String::new())?;
         Ok(Self {
             notifications_table: env.required("DESKBELL_NOTIFICATIONS_TABLE")?,
             dev_secret: Some(dev_secret.into_bytes()).filter(|s| !s.is_empty()),
-            ticket_secret: env.required(deskbell_devauth::TICKET_SECRET_VARIABLE).ok().map(String::into_bytes),
+            ticket_secret: env.required(deskbell_tokens::TICKET_SECRET_VARIABLE).ok().map(String::into_bytes),
         })
     }
 }

@@ -28,12 +28,12 @@ pub struct PushFnConfig {
 
 impl PushFnConfig {
     pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let dev_secret: String = env.parsed_or(deskbell_devauth::SECRET_VARIABLE, String::new())?;
+        let dev_secret: String = env.parsed_or(deskbell_tokens::SECRET_VARIABLE, String::new())?;
         Ok(Self {
             connections_table: env.required("DESKBELL_CONNECTIONS_TABLE")?,
             connection_ttl: Duration::seconds(env.parsed_or("DESKBELL_CONNECTION_TTL_SECS", 7200)?),
             dev_secret: Some(dev_secret.into_bytes()).filter(|s| !s.is_empty()),
-            ticket_secret: env.required(deskbell_devauth::TICKET_SECRET_VARIABLE).ok().map(String::into_bytes),
+            ticket_secret: env.required(deskbell_tokens::TICKET_SECRET_VARIABLE).ok().map(String::into_bytes),
         })
     }
 }
@@ -63,10 +63,10 @@ pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushFnConfig, n
     let query = &event.query_string_parameters;
     let verified = |audience, secret: Option<&Vec<u8>>, parameter| {
         let token = query.first(parameter)?;
-        deskbell_devauth::verify_for(audience, secret?, token, now).ok().map(|c| c.sub).filter(|s| !s.is_empty())
+        deskbell_tokens::verify_for(audience, secret?, token, now).ok().map(|c| c.sub).filter(|s| !s.is_empty())
     };
-    verified(deskbell_devauth::TICKET_AUDIENCE, config.ticket_secret.as_ref(), "ticket")
-        .or_else(|| verified(deskbell_devauth::DEV_ISSUER, config.dev_secret.as_ref(), "token"))
+    verified(deskbell_tokens::TICKET_AUDIENCE, config.ticket_secret.as_ref(), "ticket")
+        .or_else(|| verified(deskbell_tokens::DEV_ISSUER, config.dev_secret.as_ref(), "token"))
 }
 
 impl<C: Connections> PushFunction<C> {
@@ -146,15 +146,14 @@ mod tests {
         let now = Utc::now();
         let f = PushFunction::new(MemoryConnections::default(), config(None));
         let ticket =
-            deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, b"tickets", "u-1", now.timestamp() + 60);
+            deskbell_tokens::sign_for(deskbell_tokens::TICKET_AUDIENCE, b"tickets", "u-1", now.timestamp() + 60);
         assert_eq!(f.route(&event_with("$connect", "c-1", Some(("ticket", &ticket))), now).await.status_code, 200);
         assert_eq!(f.connections().of_user("u-1", now).await.unwrap(), ["c-1"]);
         let late = now + Duration::seconds(61);
         assert_eq!(f.route(&event_with("$connect", "c-2", Some(("ticket", &ticket))), late).await.status_code, 401);
-        let forged =
-            deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, b"guess", "u-2", now.timestamp() + 60);
+        let forged = deskbell_tokens::sign_for(deskbell_tokens::TICKET_AUDIENCE, b"guess", "u-2", now.timestamp() + 60);
         assert_eq!(f.route(&event_with("$connect", "c-3", Some(("ticket", &forged))), now).await.status_code, 401);
-        let dev_as_ticket = deskbell_devauth::sign(b"tickets", "u-2", now.timestamp() + 60);
+        let dev_as_ticket = deskbell_tokens::sign(b"tickets", "u-2", now.timestamp() + 60);
         assert_eq!(
             f.route(&event_with("$connect", "c-4", Some(("ticket", &dev_as_ticket))), now).await.status_code,
             401
@@ -166,7 +165,7 @@ mod tests {
     async fn connect_records_the_user_of_the_token_and_disconnect_forgets_it() {
         let now = Utc::now();
         let f = PushFunction::new(MemoryConnections::default(), config(Some(b"dev")));
-        let token = deskbell_devauth::sign(b"dev", "u-1", now.timestamp() + 60);
+        let token = deskbell_tokens::sign(b"dev", "u-1", now.timestamp() + 60);
         assert_eq!(f.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 200);
         assert_eq!(f.connections().of_user("u-1", now).await.unwrap(), ["c-1"]);
         assert_eq!(f.route(&event("$disconnect", "c-1", None), now).await.status_code, 200);
@@ -176,7 +175,7 @@ mod tests {
     #[tokio::test]
     async fn connect_without_a_verified_user_is_refused() {
         let now = Utc::now();
-        let token = deskbell_devauth::sign(b"dev", "u-1", now.timestamp() + 60);
+        let token = deskbell_tokens::sign(b"dev", "u-1", now.timestamp() + 60);
         let without_secret = PushFunction::new(MemoryConnections::default(), config(None));
         assert_eq!(without_secret.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 401);
         let f = PushFunction::new(MemoryConnections::default(), config(Some(b"other")));
