@@ -73,7 +73,8 @@ fn route_event(route: &str, connection_id: &str, query: HashMap<String, String>)
 
 /// One WebSocket client: `$connect`, relay posts to it until it leaves, `$disconnect`.
 async fn client<C: Connections>(stream: TcpStream, push: Arc<PushFunction<C>>, clients: Clients) {
-    // The connect request's query (`ticket=…`, or `token=…` locally), as API Gateway passes it.
+    // The connect request's query (a push pass in `ticket=…`, or `token=…` locally), as API
+    // Gateway passes it.
     let mut query = HashMap::new();
     // The error type is tungstenite's handshake callback's, not ours.
     #[allow(clippy::result_large_err)]

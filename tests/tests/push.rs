@@ -1,4 +1,4 @@
-//! Real-time push through the local gateway: a WebSocket client connected with a push ticket
+//! Real-time push through the local gateway: a WebSocket client connected with a push pass
 //! (as the inbox API issues them) receives the notification notify stores for its user, with
 //! the unread count, within a second of notify processing the SQS message; a connection that
 //! is gone is removed.
@@ -12,7 +12,7 @@ use deskbell_integration::Stack;
 use deskbell_integration::push_gateway::PushGateway;
 use deskbell_notify::AwsNotify;
 use deskbell_push::{Connections, DynamoConnections, PushMessage};
-use deskbell_push_fn::{PushFnConfig, PushFunction};
+use deskbell_push_fn::{PASS_PARAMETER, PushFnConfig, PushFunction};
 use futures::StreamExt;
 use lambda_runtime::{Context, LambdaEvent};
 use tokio_tungstenite::tungstenite::Message;
@@ -25,7 +25,7 @@ async fn gateway(stack: &Stack) -> (PushGateway, DynamoConnections) {
         connections_table: stack.connections_table.clone(),
         connection_ttl: chrono::Duration::hours(2),
         dev_secret: None,
-        ticket_secret: Some(SECRET.to_vec()),
+        pass_secret: Some(SECRET.to_vec()),
     };
     let push = Arc::new(PushFunction::new(connections.clone(), config));
     (PushGateway::start(push, 0).await.unwrap(), connections)
@@ -53,11 +53,10 @@ async fn a_connected_client_receives_the_new_notification_within_a_second_of_pro
     let stack = Stack::new("push_ws").await;
     let (gw, connections) = gateway(&stack).await;
     let (body, user) = assigned(&stack, &format!("{}-1", stack.name));
-    // A push ticket, as the inbox API's socket-ticket route signs one for the signed-in user.
-    let expires = Utc::now().timestamp() + deskbell_tokens::TICKET_LIFE_SECS;
-    let ticket = deskbell_tokens::sign_for(deskbell_tokens::TICKET_AUDIENCE, SECRET, &user, expires);
+    // A push pass, as the inbox API's pass route signs one for the signed-in user.
+    let pass = deskbell_tokens::issue_pass(SECRET, &user, Utc::now().timestamp());
     let (mut ws, _) =
-        tokio_tungstenite::connect_async(format!("{}/?ticket={ticket}", gw.websocket_url())).await.unwrap();
+        tokio_tungstenite::connect_async(format!("{}/?{PASS_PARAMETER}={pass}", gw.websocket_url())).await.unwrap();
     wait_for_connection(&connections, &user).await;
 
     let endpoint = gw.management_endpoint();

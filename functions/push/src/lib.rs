@@ -3,10 +3,11 @@
 //! `$disconnect` forgets it. notify finds the connections and posts new notifications to them
 //! (`deskbell_push::Pusher`).
 //!
-//! The user is the `sub` of a push ticket in the `ticket` query parameter: the inbox HTTP API,
-//! whose JWT authorizer verified the user, issues it (`POST /notifications/socket-ticket`)
-//! signed with the secret both functions share (a WebSocket API takes no JWT authorizer).
-//! Locally (only with `DESKBELL_DEV_JWT_SECRET` set) a development token in `token` works too.
+//! The user is the `sub` of a push pass in the `ticket` query parameter ([`PASS_PARAMETER`]):
+//! the inbox HTTP API, whose JWT authorizer verified the user, issues it
+//! (`POST /notifications/socket-ticket`) signed with the secret both functions share (a
+//! WebSocket API takes no JWT authorizer). Locally (only with `DESKBELL_DEV_JWT_SECRET` set) a
+//! development token in `token` works too.
 
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use aws_lambda_events::encodings::Body;
@@ -22,21 +23,25 @@ pub struct PushFnConfig {
     /// How long a connection is kept without a disconnect (API Gateway closes any after 2 h).
     pub connection_ttl: Duration,
     pub dev_secret: Option<Vec<u8>>,
-    /// The push tickets' secret (`DESKBELL_PUSH_TICKET_SECRET`), shared with inbox.
-    pub ticket_secret: Option<Vec<u8>>,
+    /// The push passes' secret (`DESKBELL_PUSH_PASS_SECRET`), shared with inbox.
+    pub pass_secret: Option<Vec<u8>>,
 }
 
 impl PushFnConfig {
     pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let dev_secret: String = env.parsed_or(deskbell_tokens::SECRET_VARIABLE, String::new())?;
+        let dev_secret: String = env.parsed_or(deskbell_tokens::DEV_SECRET_VARIABLE, String::new())?;
         Ok(Self {
             connections_table: env.required("DESKBELL_CONNECTIONS_TABLE")?,
             connection_ttl: Duration::seconds(env.parsed_or("DESKBELL_CONNECTION_TTL_SECS", 7200)?),
             dev_secret: Some(dev_secret.into_bytes()).filter(|s| !s.is_empty()),
-            ticket_secret: env.required(deskbell_tokens::TICKET_SECRET_VARIABLE).ok().map(String::into_bytes),
+            pass_secret: env.required(deskbell_tokens::PASS_SECRET_VARIABLE).ok().map(String::into_bytes),
         })
     }
 }
+
+/// The `$connect` query parameter carrying the push pass: a public wire name (clients connect
+/// with `?ticket=`), kept as it is.
+pub const PASS_PARAMETER: &str = "ticket";
 
 /// The connect / disconnect handler over a connections store.
 pub struct PushFunction<C> {
@@ -52,7 +57,7 @@ fn answer(status: i64, text: &str) -> ApiGatewayProxyResponse {
 }
 
 /// The user of a WebSocket request: the authorizer's `sub` (or principal) if one ran; else the
-/// `sub` of a valid push ticket; else, when a development secret is configured, of a
+/// `sub` of a valid push pass; else, when a development secret is configured, of a
 /// development token.
 pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushFnConfig, now: i64) -> Option<String> {
     let fields = &event.request_context.authorizer.fields;
@@ -65,7 +70,7 @@ pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushFnConfig, n
         let token = query.first(parameter)?;
         deskbell_tokens::verify_for(audience, secret?, token, now).ok().map(|c| c.sub).filter(|s| !s.is_empty())
     };
-    verified(deskbell_tokens::TICKET_AUDIENCE, config.ticket_secret.as_ref(), "ticket")
+    verified(deskbell_tokens::PASS_AUDIENCE, config.pass_secret.as_ref(), PASS_PARAMETER)
         .or_else(|| verified(deskbell_tokens::DEV_ISSUER, config.dev_secret.as_ref(), "token"))
 }
 
@@ -123,7 +128,7 @@ mod tests {
             connections_table: "c".into(),
             connection_ttl: Duration::hours(2),
             dev_secret: dev.map(<[u8]>::to_vec),
-            ticket_secret: Some(b"tickets".to_vec()),
+            pass_secret: Some(b"passes".to_vec()),
         }
     }
 
@@ -142,20 +147,22 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn connect_with_a_push_ticket_records_its_user_and_an_expired_or_foreign_one_is_refused() {
+    async fn connect_with_a_push_pass_records_its_user_and_an_expired_or_foreign_one_is_refused() {
         let now = Utc::now();
         let f = PushFunction::new(MemoryConnections::default(), config(None));
-        let ticket =
-            deskbell_tokens::sign_for(deskbell_tokens::TICKET_AUDIENCE, b"tickets", "u-1", now.timestamp() + 60);
-        assert_eq!(f.route(&event_with("$connect", "c-1", Some(("ticket", &ticket))), now).await.status_code, 200);
+        let pass = deskbell_tokens::issue_pass(b"passes", "u-1", now.timestamp());
+        assert_eq!(f.route(&event_with("$connect", "c-1", Some((PASS_PARAMETER, &pass))), now).await.status_code, 200);
         assert_eq!(f.connections().of_user("u-1", now).await.unwrap(), ["c-1"]);
-        let late = now + Duration::seconds(61);
-        assert_eq!(f.route(&event_with("$connect", "c-2", Some(("ticket", &ticket))), late).await.status_code, 401);
-        let forged = deskbell_tokens::sign_for(deskbell_tokens::TICKET_AUDIENCE, b"guess", "u-2", now.timestamp() + 60);
-        assert_eq!(f.route(&event_with("$connect", "c-3", Some(("ticket", &forged))), now).await.status_code, 401);
-        let dev_as_ticket = deskbell_tokens::sign(b"tickets", "u-2", now.timestamp() + 60);
+        let late = now + Duration::seconds(deskbell_tokens::PASS_LIFE_SECS + 1);
+        assert_eq!(f.route(&event_with("$connect", "c-2", Some((PASS_PARAMETER, &pass))), late).await.status_code, 401);
+        let forged = deskbell_tokens::issue_pass(b"guess", "u-2", now.timestamp());
         assert_eq!(
-            f.route(&event_with("$connect", "c-4", Some(("ticket", &dev_as_ticket))), now).await.status_code,
+            f.route(&event_with("$connect", "c-3", Some((PASS_PARAMETER, &forged))), now).await.status_code,
+            401
+        );
+        let dev_as_pass = deskbell_tokens::sign(b"passes", "u-2", now.timestamp() + 60);
+        assert_eq!(
+            f.route(&event_with("$connect", "c-4", Some((PASS_PARAMETER, &dev_as_pass))), now).await.status_code,
             401
         );
         assert!(f.connections().of_user("u-2", now).await.unwrap().is_empty());

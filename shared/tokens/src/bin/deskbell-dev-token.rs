@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
-    let (Some(user), Ok(secret)) = (value("--user"), std::env::var(deskbell_tokens::SECRET_VARIABLE)) else {
+    let (Some(user), Ok(secret)) = (value("--user"), std::env::var(deskbell_tokens::DEV_SECRET_VARIABLE)) else {
         eprintln!("usage: DESKBELL_DEV_JWT_SECRET=... deskbell-dev-token --user ID [--hours N]");
         std::process::exit(2);
     };
