@@ -12,7 +12,7 @@ use std::sync::Arc;
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use chrono::Utc;
 use deskbell_push::Connections;
-use deskbell_push_fn::PushFunction;
+use deskbell_push_api::PushApi;
 use futures::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -40,7 +40,7 @@ impl PushGateway {
 
     /// Starts the gateway on `127.0.0.1:port` (0: any free port), recording connections
     /// through `push` (the push function's handler).
-    pub async fn start<C: Connections + 'static>(push: Arc<PushFunction<C>>, port: u16) -> std::io::Result<Self> {
+    pub async fn start<C: Connections + 'static>(push: Arc<PushApi<C>>, port: u16) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let clients: Clients = Arc::default();
@@ -72,7 +72,7 @@ fn route_event(route: &str, connection_id: &str, query: HashMap<String, String>)
 }
 
 /// One WebSocket client: `$connect`, relay posts to it until it leaves, `$disconnect`.
-async fn client<C: Connections>(stream: TcpStream, push: Arc<PushFunction<C>>, clients: Clients) {
+async fn client<C: Connections>(stream: TcpStream, push: Arc<PushApi<C>>, clients: Clients) {
     // The connect request's query (a push pass in `ticket=…`, or `token=…` locally), as API
     // Gateway passes it.
     let mut query = HashMap::new();

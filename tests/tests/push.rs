@@ -12,7 +12,7 @@ use deskbell_integration::Stack;
 use deskbell_integration::push_gateway::PushGateway;
 use deskbell_notify::AwsNotify;
 use deskbell_push::{Connections, DynamoConnections, PushMessage};
-use deskbell_push_fn::{PASS_PARAMETER, PushFnConfig, PushFunction};
+use deskbell_push_api::{PASS_PARAMETER, PushApi, PushApiConfig};
 use futures::StreamExt;
 use lambda_runtime::{Context, LambdaEvent};
 use tokio_tungstenite::tungstenite::Message;
@@ -21,13 +21,13 @@ const SECRET: &[u8] = b"push-test-secret";
 
 async fn gateway(stack: &Stack) -> (PushGateway, DynamoConnections) {
     let connections = DynamoConnections::new(stack.dynamodb.clone(), &stack.connections_table);
-    let config = PushFnConfig {
+    let config = PushApiConfig {
         connections_table: stack.connections_table.clone(),
         connection_ttl: chrono::Duration::hours(2),
         dev_secret: None,
         pass_secret: Some(SECRET.to_vec()),
     };
-    let push = Arc::new(PushFunction::new(connections.clone(), config));
+    let push = Arc::new(PushApi::new(connections.clone(), config));
     (PushGateway::start(push, 0).await.unwrap(), connections)
 }
 

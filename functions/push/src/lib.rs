@@ -18,7 +18,7 @@ use lambda_runtime::LambdaEvent;
 
 /// push's configuration (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
-pub struct PushFnConfig {
+pub struct PushApiConfig {
     pub connections_table: String,
     /// How long a connection is kept without a disconnect (API Gateway closes any after 2 h).
     pub connection_ttl: Duration,
@@ -27,7 +27,7 @@ pub struct PushFnConfig {
     pub pass_secret: Option<Vec<u8>>,
 }
 
-impl PushFnConfig {
+impl PushApiConfig {
     pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
         let dev_secret: String = env.parsed_or(deskbell_tokens::DEV_SECRET_VARIABLE, String::new())?;
         Ok(Self {
@@ -43,10 +43,10 @@ impl PushFnConfig {
 /// with `?ticket=`), kept as it is.
 pub const PASS_PARAMETER: &str = "ticket";
 
-/// The connect / disconnect handler over a connections store.
-pub struct PushFunction<C> {
+/// push's WebSocket API: the `$connect` / `$disconnect` routes over a connections store.
+pub struct PushApi<C> {
     connections: C,
-    config: PushFnConfig,
+    config: PushApiConfig,
 }
 
 fn answer(status: i64, text: &str) -> ApiGatewayProxyResponse {
@@ -59,7 +59,7 @@ fn answer(status: i64, text: &str) -> ApiGatewayProxyResponse {
 /// The user of a WebSocket request: the authorizer's `sub` (or principal) if one ran; else the
 /// `sub` of a valid push pass; else, when a development secret is configured, of a
 /// development token.
-pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushFnConfig, now: i64) -> Option<String> {
+pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushApiConfig, now: i64) -> Option<String> {
     let fields = &event.request_context.authorizer.fields;
     let claimed = ["sub", "principalId"].iter().find_map(|k| fields.get(*k).and_then(|v| v.as_str()));
     if let Some(sub) = claimed.filter(|s| !s.is_empty()) {
@@ -74,8 +74,8 @@ pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushFnConfig, n
         .or_else(|| verified(deskbell_tokens::DEV_ISSUER, config.dev_secret.as_ref(), "token"))
 }
 
-impl<C: Connections> PushFunction<C> {
-    pub fn new(connections: C, config: PushFnConfig) -> Self {
+impl<C: Connections> PushApi<C> {
+    pub fn new(connections: C, config: PushApiConfig) -> Self {
         Self { connections, config }
     }
 
@@ -123,8 +123,8 @@ mod tests {
 
     use super::*;
 
-    fn config(dev: Option<&[u8]>) -> PushFnConfig {
-        PushFnConfig {
+    fn config(dev: Option<&[u8]>) -> PushApiConfig {
+        PushApiConfig {
             connections_table: "c".into(),
             connection_ttl: Duration::hours(2),
             dev_secret: dev.map(<[u8]>::to_vec),
@@ -149,7 +149,7 @@ mod tests {
     #[tokio::test]
     async fn connect_with_a_push_pass_records_its_user_and_an_expired_or_foreign_one_is_refused() {
         let now = Utc::now();
-        let f = PushFunction::new(MemoryConnections::default(), config(None));
+        let f = PushApi::new(MemoryConnections::default(), config(None));
         let pass = deskbell_tokens::issue_pass(b"passes", "u-1", now.timestamp());
         assert_eq!(f.route(&event_with("$connect", "c-1", Some((PASS_PARAMETER, &pass))), now).await.status_code, 200);
         assert_eq!(f.connections().of_user("u-1", now).await.unwrap(), ["c-1"]);
@@ -171,7 +171,7 @@ mod tests {
     #[tokio::test]
     async fn connect_records_the_user_of_the_token_and_disconnect_forgets_it() {
         let now = Utc::now();
-        let f = PushFunction::new(MemoryConnections::default(), config(Some(b"dev")));
+        let f = PushApi::new(MemoryConnections::default(), config(Some(b"dev")));
         let token = deskbell_tokens::sign(b"dev", "u-1", now.timestamp() + 60);
         assert_eq!(f.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 200);
         assert_eq!(f.connections().of_user("u-1", now).await.unwrap(), ["c-1"]);
@@ -183,9 +183,9 @@ mod tests {
     async fn connect_without_a_verified_user_is_refused() {
         let now = Utc::now();
         let token = deskbell_tokens::sign(b"dev", "u-1", now.timestamp() + 60);
-        let without_secret = PushFunction::new(MemoryConnections::default(), config(None));
+        let without_secret = PushApi::new(MemoryConnections::default(), config(None));
         assert_eq!(without_secret.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 401);
-        let f = PushFunction::new(MemoryConnections::default(), config(Some(b"other")));
+        let f = PushApi::new(MemoryConnections::default(), config(Some(b"other")));
         assert_eq!(f.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 401);
         assert!(f.connections().of_user("u-1", now).await.unwrap().is_empty());
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use deskbell_integration::push_gateway::PushGateway;
 use deskbell_push::DynamoConnections;
-use deskbell_push_fn::{PushFnConfig, PushFunction};
+use deskbell_push_api::{PushApi, PushApiConfig};
 use deskbell_runtime::Env;
 
 #[tokio::main]
@@ -21,13 +21,13 @@ async fn main() {
         std::process::exit(2);
     };
     let port: u16 = args.get(1).and_then(|p| p.parse().ok()).unwrap_or(9001);
-    let config = PushFnConfig::from_env(&Env::process()).unwrap_or_else(|e| {
+    let config = PushApiConfig::from_env(&Env::process()).unwrap_or_else(|e| {
         eprintln!("deskbell-push-gateway: {e}");
         std::process::exit(2);
     });
     let aws = deskbell_runtime::emulator_config(endpoint).await;
     let connections = DynamoConnections::new(aws_sdk_dynamodb::Client::new(&aws), &config.connections_table);
-    let push = Arc::new(PushFunction::new(connections, config));
+    let push = Arc::new(PushApi::new(connections, config));
     let gateway = PushGateway::start(push, port).await.unwrap_or_else(|e| {
         eprintln!("deskbell-push-gateway: cannot listen on 127.0.0.1:{port}: {e}");
         std::process::exit(1);
