@@ -1,16 +1,18 @@
-//! The local WebSocket gateway (see `deskbell_integration::push_gateway`): clients connect to
+//! The local WebSocket gateway (the library of this crate): clients connect to
 //! `ws://127.0.0.1:PORT/?token=<deskbell-dev-token>`; notify posts to the same port
 //! (`DESKBELL_PUSH_ENDPOINT=http://127.0.0.1:PORT`). Connections are recorded in
 //! `DESKBELL_CONNECTIONS_TABLE` by the push function's `$connect` route, as in AWS.
 //!
 //! Usage: `deskbell-push-gateway ENDPOINT [PORT]` (moto's endpoint; port 9001 by default),
-//! with `DESKBELL_CONNECTIONS_TABLE` and `DESKBELL_DEV_JWT_SECRET` set.
+//! with `DESKBELL_CONNECTIONS_TABLE` set, and `DESKBELL_DEV_JWT_SECRET` (development tokens,
+//! `?token=`) or `DESKBELL_PUSH_PASS_SECRET` (push passes, `?ticket=`) for who may connect;
+//! `scripts/stack` starts it with all three.
 
 use std::sync::Arc;
 
-use deskbell_integration::push_gateway::PushGateway;
 use deskbell_push::DynamoConnections;
 use deskbell_push_api::{PushApi, PushApiConfig};
+use deskbell_push_gateway::PushGateway;
 use deskbell_runtime::Env;
 
 #[tokio::main]

@@ -4,6 +4,10 @@
 //! `POST /@connections/{id}` (200 when delivered, 410 `GoneException` when the client is gone).
 //! One port for both: a request starting `POST /@connections/` is the callback, anything
 //! else a WebSocket upgrade.
+//!
+//! A development tool, in no deployment: `scripts/stack` runs it as the
+//! `deskbell-push-gateway` binary, and the integration tests start it in process
+//! ([`PushGateway::start`]).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
