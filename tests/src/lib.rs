@@ -8,7 +8,6 @@ mod calls;
 mod emulator;
 pub mod faults;
 pub mod inbox_model;
-pub mod push_gateway;
 mod stack;
 
 pub use calls::CallCounter;

@@ -19,7 +19,7 @@ fn request(method: &str, path: &str, query: &str, user: &str) -> Request {
     let event = serde_json::json!({
         "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": query,
         "queryStringParameters": params,
-        "headers": {"authorization": format!("Bearer {}", deskbell_devauth::sign(SECRET, user, Utc::now().timestamp() + 600))},
+        "headers": {"authorization": format!("Bearer {}", deskbell_tokens::sign(SECRET, user, Utc::now().timestamp() + 600))},
         "requestContext": {"accountId": "123456789012", "apiId": "local", "domainName": "127.0.0.1", "domainPrefix": "local",
             "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "test"},
             "requestId": "r", "routeKey": "$default", "stage": "$default", "time": "01/Dec/2026:00:00:00 +0000", "timeEpoch": 0},

@@ -1,4 +1,4 @@
-//! Real-time push through the local gateway: a WebSocket client connected with a push ticket
+//! Real-time push through the local gateway: a WebSocket client connected with a push pass
 //! (as the inbox API issues them) receives the notification notify stores for its user, with
 //! the unread count, within a second of notify processing the SQS message; a connection that
 //! is gone is removed.
@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use deskbell_contract::{JobType, Payload, fixtures};
 use deskbell_integration::Stack;
-use deskbell_integration::push_gateway::PushGateway;
 use deskbell_notify::AwsNotify;
 use deskbell_push::{Connections, DynamoConnections, PushMessage};
-use deskbell_push_fn::{PushFnConfig, PushFunction};
+use deskbell_push_api::{PASS_PARAMETER, PushApi, PushApiConfig};
+use deskbell_push_gateway::PushGateway;
 use futures::StreamExt;
 use lambda_runtime::{Context, LambdaEvent};
 use tokio_tungstenite::tungstenite::Message;
@@ -21,13 +21,13 @@ const SECRET: &[u8] = b"push-test-secret";
 
 async fn gateway(stack: &Stack) -> (PushGateway, DynamoConnections) {
     let connections = DynamoConnections::new(stack.dynamodb.clone(), &stack.connections_table);
-    let config = PushFnConfig {
+    let config = PushApiConfig {
         connections_table: stack.connections_table.clone(),
         connection_ttl: chrono::Duration::hours(2),
         dev_secret: None,
-        ticket_secret: Some(SECRET.to_vec()),
+        pass_secret: Some(SECRET.to_vec()),
     };
-    let push = Arc::new(PushFunction::new(connections.clone(), config));
+    let push = Arc::new(PushApi::new(connections.clone(), config));
     (PushGateway::start(push, 0).await.unwrap(), connections)
 }
 
@@ -53,11 +53,10 @@ async fn a_connected_client_receives_the_new_notification_within_a_second_of_pro
     let stack = Stack::new("push_ws").await;
     let (gw, connections) = gateway(&stack).await;
     let (body, user) = assigned(&stack, &format!("{}-1", stack.name));
-    // A push ticket, as the inbox API's socket-ticket route signs one for the signed-in user.
-    let expires = Utc::now().timestamp() + deskbell_devauth::TICKET_LIFE_SECS;
-    let ticket = deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, SECRET, &user, expires);
+    // A push pass, as the inbox API's pass route signs one for the signed-in user.
+    let pass = deskbell_tokens::issue_pass(SECRET, &user, Utc::now().timestamp());
     let (mut ws, _) =
-        tokio_tungstenite::connect_async(format!("{}/?ticket={ticket}", gw.websocket_url())).await.unwrap();
+        tokio_tungstenite::connect_async(format!("{}/?{PASS_PARAMETER}={pass}", gw.websocket_url())).await.unwrap();
     wait_for_connection(&connections, &user).await;
 
     let endpoint = gw.management_endpoint();

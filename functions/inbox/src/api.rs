@@ -13,17 +13,17 @@ use crate::user::user_of;
 pub struct InboxApi<S> {
     centre: Centre<S>,
     dev_secret: Option<Vec<u8>>,
-    ticket_secret: Option<Vec<u8>>,
+    pass_secret: Option<Vec<u8>>,
 }
 
 impl<S: NotificationStore> InboxApi<S> {
     pub fn new(centre: Centre<S>, dev_secret: Option<Vec<u8>>) -> Self {
-        Self { centre, dev_secret, ticket_secret: None }
+        Self { centre, dev_secret, pass_secret: None }
     }
 
-    /// Issues push tickets signed with `secret` (shared with the push function).
-    pub fn with_ticket_secret(self, secret: Option<Vec<u8>>) -> Self {
-        Self { ticket_secret: secret, ..self }
+    /// Issues push passes signed with `secret` (shared with the push function).
+    pub fn with_pass_secret(self, secret: Option<Vec<u8>>) -> Self {
+        Self { pass_secret: secret, ..self }
     }
 
     pub fn centre(&self) -> &Centre<S> {
@@ -84,19 +84,19 @@ impl<S: NotificationStore> InboxApi<S> {
                 c.delete(user, &id, now).await?;
                 no_content()
             }
-            Route::SocketTicket => {
-                let Some(secret) = &self.ticket_secret else {
+            Route::PushPass => {
+                let Some(secret) = &self.pass_secret else {
                     return Ok(problem(
                         503,
                         "push-unavailable",
                         "Push unavailable",
-                        "no push ticket secret is configured",
+                        "no push pass secret is configured",
                         &[],
                     ));
                 };
-                let expires_at = now.timestamp() + deskbell_devauth::TICKET_LIFE_SECS;
-                let ticket = deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, secret, user, expires_at);
-                json(200, &json!({ "ticket": ticket, "expires_in": deskbell_devauth::TICKET_LIFE_SECS }))
+                let pass = deskbell_tokens::issue_pass(secret, user, now.timestamp());
+                // `ticket`: the answer's public wire name, kept as it is.
+                json(200, &json!({ "ticket": pass, "expires_in": deskbell_tokens::PASS_LIFE_SECS }))
             }
         })
     }

@@ -9,18 +9,18 @@ pub struct InboxConfig {
     /// Local runs only: accept development tokens signed with this secret
     /// (`DESKBELL_DEV_JWT_SECRET`); never set by the deployed template.
     pub dev_secret: Option<Vec<u8>>,
-    /// The push tickets' secret (`DESKBELL_PUSH_TICKET_SECRET`), shared with push; without it
-    /// the socket-ticket route answers 503.
-    pub ticket_secret: Option<Vec<u8>>,
+    /// The push passes' secret (`DESKBELL_PUSH_PASS_SECRET`), shared with push; without it
+    /// the push pass route (`POST /notifications/socket-ticket`) answers 503.
+    pub pass_secret: Option<Vec<u8>>,
 }
 
 impl InboxConfig {
     pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let dev_secret: String = env.parsed_or(deskbell_devauth::SECRET_VARIABLE, String::new())?;
+        let dev_secret: String = env.parsed_or(deskbell_tokens::DEV_SECRET_VARIABLE, String::new())?;
         Ok(Self {
             notifications_table: env.required("DESKBELL_NOTIFICATIONS_TABLE")?,
             dev_secret: Some(dev_secret.into_bytes()).filter(|s| !s.is_empty()),
-            ticket_secret: env.required(deskbell_devauth::TICKET_SECRET_VARIABLE).ok().map(String::into_bytes),
+            pass_secret: env.required(deskbell_tokens::PASS_SECRET_VARIABLE).ok().map(String::into_bytes),
         })
     }
 }

@@ -11,6 +11,6 @@ async fn main() -> Result<(), Error> {
     let config = InboxConfig::from_env(&Env::process())?;
     let aws = deskbell_runtime::aws_config().await;
     let store = DynamoInbox::new(aws_sdk_dynamodb::Client::new(&aws), &config.notifications_table);
-    let api = InboxApi::new(Centre::new(store), config.dev_secret).with_ticket_secret(config.ticket_secret);
+    let api = InboxApi::new(Centre::new(store), config.dev_secret).with_pass_secret(config.pass_secret);
     run(service_fn(|request| async { Ok::<_, Error>(api.handle(request, chrono::Utc::now()).await) })).await
 }

@@ -15,8 +15,9 @@ pub enum Route {
     ReadAll,
     /// `DELETE /notifications/{id}`
     Delete(String),
-    /// `POST /notifications/socket-ticket`: a short-lived ticket to open the push WebSocket.
-    SocketTicket,
+    /// `POST /notifications/socket-ticket`: a short-lived pass to open the push WebSocket. The
+    /// path is a public wire name, kept as it is.
+    PushPass,
 }
 
 /// Why a request names no route.
@@ -35,7 +36,7 @@ pub fn route(method: &str, path: &str) -> Result<Route, RouteError> {
         ["notifications"] => ("GET", Route::List),
         ["notifications", "unread-count"] => ("GET", Route::UnreadCount),
         ["notifications", "read-all"] => ("POST", Route::ReadAll),
-        ["notifications", "socket-ticket"] => ("POST", Route::SocketTicket),
+        ["notifications", "socket-ticket"] => ("POST", Route::PushPass),
         ["notifications", id] if !id.is_empty() => ("DELETE", Route::Delete((*id).to_owned())),
         ["notifications", id, "read"] if !id.is_empty() => ("POST", Route::Read((*id).to_owned())),
         ["notifications", id, "unread"] if !id.is_empty() => ("POST", Route::Unread((*id).to_owned())),
@@ -63,7 +64,7 @@ mod tests {
         assert_eq!(route("POST", "/notifications/abc/read"), Ok(Route::Read("abc".into())));
         assert_eq!(route("POST", "/notifications/abc/unread"), Ok(Route::Unread("abc".into())));
         assert_eq!(route("DELETE", "/notifications/abc"), Ok(Route::Delete("abc".into())));
-        assert_eq!(route("POST", "/notifications/socket-ticket"), Ok(Route::SocketTicket));
+        assert_eq!(route("POST", "/notifications/socket-ticket"), Ok(Route::PushPass));
     }
 
     #[test]

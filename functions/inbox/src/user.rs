@@ -16,5 +16,5 @@ pub fn user_of(request: &Request, dev_secret: Option<&[u8]>, now: i64) -> Option
     let secret = dev_secret?;
     let header = request.headers().get("authorization")?.to_str().ok()?;
     let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer "))?;
-    deskbell_devauth::verify(secret, token.trim(), now).ok().map(|claims| claims.sub).filter(|s| !s.is_empty())
+    deskbell_tokens::verify(secret, token.trim(), now).ok().map(|claims| claims.sub).filter(|s| !s.is_empty())
 }

@@ -186,7 +186,7 @@ async fn expired_notifications_are_gone_before_ttl_removes_them() {
 #[tokio::test]
 async fn a_development_token_is_accepted_only_when_a_secret_is_configured() {
     let store = MemoryInbox::default();
-    let token = deskbell_devauth::sign(b"dev-secret", HELEN, now().timestamp() + 60);
+    let token = deskbell_tokens::sign(b"dev-secret", HELEN, now().timestamp() + 60);
     let mut req = request("GET", "/notifications/unread-count", "", None);
     req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
     let without = InboxApi::new(Centre::new(MemoryInbox::default()), None);
@@ -198,16 +198,15 @@ async fn a_development_token_is_accepted_only_when_a_secret_is_configured() {
 }
 
 #[tokio::test]
-async fn a_signed_in_user_gets_a_push_ticket_for_themselves_that_expires_within_a_minute() {
-    let api = InboxApi::new(Centre::new(MemoryInbox::default()), None).with_ticket_secret(Some(b"tickets".to_vec()));
+async fn a_signed_in_user_gets_a_push_pass_for_themselves_that_expires_within_a_minute() {
+    let api = InboxApi::new(Centre::new(MemoryInbox::default()), None).with_pass_secret(Some(b"passes".to_vec()));
     let answer = api.handle(sample("socket-ticket.json"), now()).await;
     assert_eq!(answer.status(), StatusCode::OK);
-    let ticket = body(&answer)["ticket"].as_str().unwrap().to_owned();
-    let audience = deskbell_devauth::TICKET_AUDIENCE;
-    let claims = deskbell_devauth::verify_for(audience, b"tickets", &ticket, now().timestamp()).unwrap();
-    assert_eq!(claims.sub, HELEN, "the ticket names the token's user, nobody else");
-    let late = now().timestamp() + deskbell_devauth::TICKET_LIFE_SECS;
-    assert!(deskbell_devauth::verify_for(audience, b"tickets", &ticket, late).is_err());
+    let pass = body(&answer)["ticket"].as_str().unwrap().to_owned();
+    let claims = deskbell_tokens::verify_pass(b"passes", &pass, now().timestamp()).unwrap();
+    assert_eq!(claims.sub, HELEN, "the pass names the token's user, nobody else");
+    let late = now().timestamp() + deskbell_tokens::PASS_LIFE_SECS;
+    assert!(deskbell_tokens::verify_pass(b"passes", &pass, late).is_err());
 
     let anonymous = api.handle(request("POST", "/notifications/socket-ticket", "", None), now()).await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);

@@ -90,7 +90,7 @@ proptest! {
     ) {
         let Some(request) = request(method, &path, &query, authorization.as_deref()) else { return Ok(()) };
         let api = InboxApi::new(Centre::new(MemoryInbox::default()), Some(b"development secret".to_vec()))
-            .with_ticket_secret(Some(b"ticket secret".to_vec()));
+            .with_pass_secret(Some(b"pass secret".to_vec()));
         let now: DateTime<Utc> = "2026-11-24T14:00:00Z".parse().unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let response = runtime.block_on(api.handle(request, now));

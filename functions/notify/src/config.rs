@@ -30,12 +30,12 @@ pub struct NotifyConfig {
     /// Records of one batch processed at once.
     pub concurrency: usize,
     /// Real-time push of new in-app notifications, when configured.
-    pub push: Option<PushConfig>,
+    pub push: Option<PushTarget>,
 }
 
 /// Where notify pushes new in-app notifications.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PushConfig {
+pub struct PushTarget {
     /// The WebSocket connections table (`DESKBELL_CONNECTIONS_TABLE`).
     pub connections_table: String,
     /// The API Gateway Management API endpoint of the WebSocket API's stage
@@ -45,13 +45,13 @@ pub struct PushConfig {
 }
 
 /// Both push variables, or neither.
-fn push_config<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Option<PushConfig>, ConfigError> {
+fn push_target<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Option<PushTarget>, ConfigError> {
     let table: String = env.parsed_or("DESKBELL_CONNECTIONS_TABLE", String::new())?;
     let endpoint: String = env.parsed_or("DESKBELL_PUSH_ENDPOINT", String::new())?;
     match (table.is_empty(), endpoint.is_empty()) {
         (true, true) => Ok(None),
         (false, false) => {
-            Ok(Some(PushConfig { connections_table: table, endpoint: env.url("DESKBELL_PUSH_ENDPOINT")? }))
+            Ok(Some(PushTarget { connections_table: table, endpoint: env.url("DESKBELL_PUSH_ENDPOINT")? }))
         }
         (true, false) => Err(ConfigError::Missing { name: "DESKBELL_CONNECTIONS_TABLE".into() }),
         (false, true) => Err(ConfigError::Missing { name: "DESKBELL_PUSH_ENDPOINT".into() }),
@@ -99,7 +99,7 @@ impl NotifyConfig {
             retry: RetryPolicy::from_env(env)?,
             deadline_margin,
             concurrency: env.parsed_or("DESKBELL_BATCH_CONCURRENCY", 10)?,
-            push: push_config(env)?,
+            push: push_target(env)?,
         })
     }
 }

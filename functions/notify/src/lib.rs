@@ -16,7 +16,7 @@ pub mod plan;
 pub mod recipients;
 pub mod render;
 
-pub use config::{NotifyConfig, PushConfig};
+pub use config::{NotifyConfig, PushTarget};
 pub use error::{DeliveryError, NotifyError};
 pub use function::{AwsNotify, AwsPush, NotifyFunction};
 pub use message::{ReportLink, Site};

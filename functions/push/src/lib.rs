@@ -3,10 +3,11 @@
 //! `$disconnect` forgets it. notify finds the connections and posts new notifications to them
 //! (`deskbell_push::Pusher`).
 //!
-//! The user is the `sub` of a push ticket in the `ticket` query parameter: the inbox HTTP API,
-//! whose JWT authorizer verified the user, issues it (`POST /notifications/socket-ticket`)
-//! signed with the secret both functions share (a WebSocket API takes no JWT authorizer).
-//! Locally (only with `DESKBELL_DEV_JWT_SECRET` set) a development token in `token` works too.
+//! The user is the `sub` of a push pass in the `ticket` query parameter ([`PASS_PARAMETER`]):
+//! the inbox HTTP API, whose JWT authorizer verified the user, issues it
+//! (`POST /notifications/socket-ticket`) signed with the secret both functions share (a
+//! WebSocket API takes no JWT authorizer). Locally (only with `DESKBELL_DEV_JWT_SECRET` set) a
+//! development token in `token` works too.
 
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use aws_lambda_events::encodings::Body;
@@ -17,31 +18,35 @@ use lambda_runtime::LambdaEvent;
 
 /// push's configuration (the configuration table: docs/deploy.md#configuration).
 #[derive(Debug, Clone)]
-pub struct PushFnConfig {
+pub struct PushApiConfig {
     pub connections_table: String,
     /// How long a connection is kept without a disconnect (API Gateway closes any after 2 h).
     pub connection_ttl: Duration,
     pub dev_secret: Option<Vec<u8>>,
-    /// The push tickets' secret (`DESKBELL_PUSH_TICKET_SECRET`), shared with inbox.
-    pub ticket_secret: Option<Vec<u8>>,
+    /// The push passes' secret (`DESKBELL_PUSH_PASS_SECRET`), shared with inbox.
+    pub pass_secret: Option<Vec<u8>>,
 }
 
-impl PushFnConfig {
+impl PushApiConfig {
     pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let dev_secret: String = env.parsed_or(deskbell_devauth::SECRET_VARIABLE, String::new())?;
+        let dev_secret: String = env.parsed_or(deskbell_tokens::DEV_SECRET_VARIABLE, String::new())?;
         Ok(Self {
             connections_table: env.required("DESKBELL_CONNECTIONS_TABLE")?,
             connection_ttl: Duration::seconds(env.parsed_or("DESKBELL_CONNECTION_TTL_SECS", 7200)?),
             dev_secret: Some(dev_secret.into_bytes()).filter(|s| !s.is_empty()),
-            ticket_secret: env.required(deskbell_devauth::TICKET_SECRET_VARIABLE).ok().map(String::into_bytes),
+            pass_secret: env.required(deskbell_tokens::PASS_SECRET_VARIABLE).ok().map(String::into_bytes),
         })
     }
 }
 
-/// The connect / disconnect handler over a connections store.
-pub struct PushFunction<C> {
+/// The `$connect` query parameter carrying the push pass: a public wire name (clients connect
+/// with `?ticket=`), kept as it is.
+pub const PASS_PARAMETER: &str = "ticket";
+
+/// push's WebSocket API: the `$connect` / `$disconnect` routes over a connections store.
+pub struct PushApi<C> {
     connections: C,
-    config: PushFnConfig,
+    config: PushApiConfig,
 }
 
 fn answer(status: i64, text: &str) -> ApiGatewayProxyResponse {
@@ -52,9 +57,9 @@ fn answer(status: i64, text: &str) -> ApiGatewayProxyResponse {
 }
 
 /// The user of a WebSocket request: the authorizer's `sub` (or principal) if one ran; else the
-/// `sub` of a valid push ticket; else, when a development secret is configured, of a
+/// `sub` of a valid push pass; else, when a development secret is configured, of a
 /// development token.
-pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushFnConfig, now: i64) -> Option<String> {
+pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushApiConfig, now: i64) -> Option<String> {
     let fields = &event.request_context.authorizer.fields;
     let claimed = ["sub", "principalId"].iter().find_map(|k| fields.get(*k).and_then(|v| v.as_str()));
     if let Some(sub) = claimed.filter(|s| !s.is_empty()) {
@@ -63,14 +68,14 @@ pub fn user_of(event: &ApiGatewayWebsocketProxyRequest, config: &PushFnConfig, n
     let query = &event.query_string_parameters;
     let verified = |audience, secret: Option<&Vec<u8>>, parameter| {
         let token = query.first(parameter)?;
-        deskbell_devauth::verify_for(audience, secret?, token, now).ok().map(|c| c.sub).filter(|s| !s.is_empty())
+        deskbell_tokens::verify_for(audience, secret?, token, now).ok().map(|c| c.sub).filter(|s| !s.is_empty())
     };
-    verified(deskbell_devauth::TICKET_AUDIENCE, config.ticket_secret.as_ref(), "ticket")
-        .or_else(|| verified(deskbell_devauth::DEV_ISSUER, config.dev_secret.as_ref(), "token"))
+    verified(deskbell_tokens::PASS_AUDIENCE, config.pass_secret.as_ref(), PASS_PARAMETER)
+        .or_else(|| verified(deskbell_tokens::DEV_ISSUER, config.dev_secret.as_ref(), "token"))
 }
 
-impl<C: Connections> PushFunction<C> {
-    pub fn new(connections: C, config: PushFnConfig) -> Self {
+impl<C: Connections> PushApi<C> {
+    pub fn new(connections: C, config: PushApiConfig) -> Self {
         Self { connections, config }
     }
 
@@ -118,12 +123,12 @@ mod tests {
 
     use super::*;
 
-    fn config(dev: Option<&[u8]>) -> PushFnConfig {
-        PushFnConfig {
+    fn config(dev: Option<&[u8]>) -> PushApiConfig {
+        PushApiConfig {
             connections_table: "c".into(),
             connection_ttl: Duration::hours(2),
             dev_secret: dev.map(<[u8]>::to_vec),
-            ticket_secret: Some(b"tickets".to_vec()),
+            pass_secret: Some(b"passes".to_vec()),
         }
     }
 
@@ -142,21 +147,22 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn connect_with_a_push_ticket_records_its_user_and_an_expired_or_foreign_one_is_refused() {
+    async fn connect_with_a_push_pass_records_its_user_and_an_expired_or_foreign_one_is_refused() {
         let now = Utc::now();
-        let f = PushFunction::new(MemoryConnections::default(), config(None));
-        let ticket =
-            deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, b"tickets", "u-1", now.timestamp() + 60);
-        assert_eq!(f.route(&event_with("$connect", "c-1", Some(("ticket", &ticket))), now).await.status_code, 200);
+        let f = PushApi::new(MemoryConnections::default(), config(None));
+        let pass = deskbell_tokens::issue_pass(b"passes", "u-1", now.timestamp());
+        assert_eq!(f.route(&event_with("$connect", "c-1", Some((PASS_PARAMETER, &pass))), now).await.status_code, 200);
         assert_eq!(f.connections().of_user("u-1", now).await.unwrap(), ["c-1"]);
-        let late = now + Duration::seconds(61);
-        assert_eq!(f.route(&event_with("$connect", "c-2", Some(("ticket", &ticket))), late).await.status_code, 401);
-        let forged =
-            deskbell_devauth::sign_for(deskbell_devauth::TICKET_AUDIENCE, b"guess", "u-2", now.timestamp() + 60);
-        assert_eq!(f.route(&event_with("$connect", "c-3", Some(("ticket", &forged))), now).await.status_code, 401);
-        let dev_as_ticket = deskbell_devauth::sign(b"tickets", "u-2", now.timestamp() + 60);
+        let late = now + Duration::seconds(deskbell_tokens::PASS_LIFE_SECS + 1);
+        assert_eq!(f.route(&event_with("$connect", "c-2", Some((PASS_PARAMETER, &pass))), late).await.status_code, 401);
+        let forged = deskbell_tokens::issue_pass(b"guess", "u-2", now.timestamp());
         assert_eq!(
-            f.route(&event_with("$connect", "c-4", Some(("ticket", &dev_as_ticket))), now).await.status_code,
+            f.route(&event_with("$connect", "c-3", Some((PASS_PARAMETER, &forged))), now).await.status_code,
+            401
+        );
+        let dev_as_pass = deskbell_tokens::sign(b"passes", "u-2", now.timestamp() + 60);
+        assert_eq!(
+            f.route(&event_with("$connect", "c-4", Some((PASS_PARAMETER, &dev_as_pass))), now).await.status_code,
             401
         );
         assert!(f.connections().of_user("u-2", now).await.unwrap().is_empty());
@@ -165,8 +171,8 @@ mod tests {
     #[tokio::test]
     async fn connect_records_the_user_of_the_token_and_disconnect_forgets_it() {
         let now = Utc::now();
-        let f = PushFunction::new(MemoryConnections::default(), config(Some(b"dev")));
-        let token = deskbell_devauth::sign(b"dev", "u-1", now.timestamp() + 60);
+        let f = PushApi::new(MemoryConnections::default(), config(Some(b"dev")));
+        let token = deskbell_tokens::sign(b"dev", "u-1", now.timestamp() + 60);
         assert_eq!(f.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 200);
         assert_eq!(f.connections().of_user("u-1", now).await.unwrap(), ["c-1"]);
         assert_eq!(f.route(&event("$disconnect", "c-1", None), now).await.status_code, 200);
@@ -176,10 +182,10 @@ mod tests {
     #[tokio::test]
     async fn connect_without_a_verified_user_is_refused() {
         let now = Utc::now();
-        let token = deskbell_devauth::sign(b"dev", "u-1", now.timestamp() + 60);
-        let without_secret = PushFunction::new(MemoryConnections::default(), config(None));
+        let token = deskbell_tokens::sign(b"dev", "u-1", now.timestamp() + 60);
+        let without_secret = PushApi::new(MemoryConnections::default(), config(None));
         assert_eq!(without_secret.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 401);
-        let f = PushFunction::new(MemoryConnections::default(), config(Some(b"other")));
+        let f = PushApi::new(MemoryConnections::default(), config(Some(b"other")));
         assert_eq!(f.route(&event("$connect", "c-1", Some(&token)), now).await.status_code, 401);
         assert!(f.connections().of_user("u-1", now).await.unwrap().is_empty());
     }

@@ -1,14 +1,17 @@
 //! Small HS256 tokens of our own, for two uses kept apart by their audience:
 //!
+//! - push passes (audience `deskbell-push`), deployed: a WebSocket API takes no JWT
+//!   authorizer, so a client signed in to the HTTP API asks it for a pass
+//!   (`POST /notifications/socket-ticket`, valid [`PASS_LIFE_SECS`]) and connects with
+//!   `?ticket=`; the push function verifies it with the secret both share
+//!   ([`PASS_SECRET_VARIABLE`]). The route, its answer's `ticket` field and the query
+//!   parameter are public wire names, kept as they are; in the code, "ticket" means only a
+//!   helpdesk ticket.
 //! - development tokens for the local stack (audience `deskbell-dev`). In AWS the HTTP API's
 //!   JWT authorizer verifies the helpdesk's tokens and hands the function the claims. Locally
 //!   there is no authorizer: when (and only when) `DESKBELL_DEV_JWT_SECRET` is set, the inbox
 //!   function and the local push gateway accept tokens signed with that secret
 //!   (`deskbell-dev-token --user ID` prints one). The deployed template never sets it.
-//! - push tickets (audience `deskbell-push`): a WebSocket API takes no JWT authorizer, so a
-//!   client signed in to the HTTP API asks it for a ticket (`POST /notifications/socket-ticket`,
-//!   valid [`TICKET_LIFE_SECS`]) and connects with `?ticket=`; the push function verifies it
-//!   with the secret both share (`DESKBELL_PUSH_TICKET_SECRET`).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,17 +20,17 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 /// The variable holding the development signing secret.
-pub const SECRET_VARIABLE: &str = "DESKBELL_DEV_JWT_SECRET";
+pub const DEV_SECRET_VARIABLE: &str = "DESKBELL_DEV_JWT_SECRET";
 /// The issuer and audience of development tokens.
 pub const DEV_ISSUER: &str = "deskbell-dev";
-/// The issuer and audience of push tickets.
-pub const TICKET_AUDIENCE: &str = "deskbell-push";
-/// The variable holding the push tickets' secret (inbox signs, push verifies).
-pub const TICKET_SECRET_VARIABLE: &str = "DESKBELL_PUSH_TICKET_SECRET";
-/// How long a push ticket lets its holder open a connection.
-pub const TICKET_LIFE_SECS: i64 = 60;
+/// The issuer and audience of push passes.
+pub const PASS_AUDIENCE: &str = "deskbell-push";
+/// The variable holding the push passes' secret (inbox signs, push verifies).
+pub const PASS_SECRET_VARIABLE: &str = "DESKBELL_PUSH_PASS_SECRET";
+/// How long a push pass lets its holder open a connection.
+pub const PASS_LIFE_SECS: i64 = 60;
 
-/// The claims of a development token.
+/// The claims of one of our tokens (a development token or a push pass).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
@@ -37,7 +40,7 @@ pub struct Claims {
     pub exp: i64,
 }
 
-/// Why a development token was refused.
+/// Why a token was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
     #[error("token is not three base64url parts")]
@@ -65,6 +68,16 @@ pub fn sign(secret: &[u8], sub: &str, exp: i64) -> String {
 /// The claims of a development token if `secret` signed it and it has not expired at `now`.
 pub fn verify(secret: &[u8], token: &str, now: i64) -> Result<Claims, TokenError> {
     verify_for(DEV_ISSUER, secret, token, now)
+}
+
+/// A push pass for `user`, valid for [`PASS_LIFE_SECS`] from `now` (seconds since the epoch).
+pub fn issue_pass(secret: &[u8], user: &str, now: i64) -> String {
+    sign_for(PASS_AUDIENCE, secret, user, now + PASS_LIFE_SECS)
+}
+
+/// The claims of a push pass if `secret` signed it and it has not expired at `now`.
+pub fn verify_pass(secret: &[u8], pass: &str, now: i64) -> Result<Claims, TokenError> {
+    verify_for(PASS_AUDIENCE, secret, pass, now)
 }
 
 /// A token of `audience` for `sub`, valid until `exp` (seconds since the epoch).
@@ -129,11 +142,12 @@ mod tests {
     }
 
     #[test]
-    fn a_development_token_is_no_push_ticket_and_a_ticket_no_development_token() {
-        let ticket = sign_for(TICKET_AUDIENCE, b"s3cret", "u-alice", 1000);
-        assert_eq!(verify_for(TICKET_AUDIENCE, b"s3cret", &ticket, 999).unwrap().sub, "u-alice");
-        assert_eq!(verify(b"s3cret", &ticket, 0), Err(TokenError::Audience));
+    fn a_development_token_is_no_push_pass_and_a_pass_no_development_token() {
+        let pass = issue_pass(b"s3cret", "u-alice", 940);
+        assert_eq!(verify_pass(b"s3cret", &pass, 999).unwrap().sub, "u-alice");
+        assert_eq!(verify_pass(b"s3cret", &pass, 940 + PASS_LIFE_SECS), Err(TokenError::Expired));
+        assert_eq!(verify(b"s3cret", &pass, 0), Err(TokenError::Audience));
         let dev = sign(b"s3cret", "u-alice", 1000);
-        assert_eq!(verify_for(TICKET_AUDIENCE, b"s3cret", &dev, 0), Err(TokenError::Audience));
+        assert_eq!(verify_pass(b"s3cret", &dev, 0), Err(TokenError::Audience));
     }
 }

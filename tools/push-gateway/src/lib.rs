@@ -4,6 +4,10 @@
 //! `POST /@connections/{id}` (200 when delivered, 410 `GoneException` when the client is gone).
 //! One port for both: a request starting `POST /@connections/` is the callback, anything
 //! else a WebSocket upgrade.
+//!
+//! A development tool, in no deployment: `scripts/stack` runs it as the
+//! `deskbell-push-gateway` binary, and the integration tests start it in process
+//! ([`PushGateway::start`]).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -12,7 +16,7 @@ use std::sync::Arc;
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use chrono::Utc;
 use deskbell_push::Connections;
-use deskbell_push_fn::PushFunction;
+use deskbell_push_api::PushApi;
 use futures::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -40,7 +44,7 @@ impl PushGateway {
 
     /// Starts the gateway on `127.0.0.1:port` (0: any free port), recording connections
     /// through `push` (the push function's handler).
-    pub async fn start<C: Connections + 'static>(push: Arc<PushFunction<C>>, port: u16) -> std::io::Result<Self> {
+    pub async fn start<C: Connections + 'static>(push: Arc<PushApi<C>>, port: u16) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let clients: Clients = Arc::default();
@@ -72,8 +76,9 @@ fn route_event(route: &str, connection_id: &str, query: HashMap<String, String>)
 }
 
 /// One WebSocket client: `$connect`, relay posts to it until it leaves, `$disconnect`.
-async fn client<C: Connections>(stream: TcpStream, push: Arc<PushFunction<C>>, clients: Clients) {
-    // The connect request's query (`ticket=…`, or `token=…` locally), as API Gateway passes it.
+async fn client<C: Connections>(stream: TcpStream, push: Arc<PushApi<C>>, clients: Clients) {
+    // The connect request's query (a push pass in `ticket=…`, or `token=…` locally), as API
+    // Gateway passes it.
     let mut query = HashMap::new();
     // The error type is tungstenite's handshake callback's, not ours.
     #[allow(clippy::result_large_err)]
