@@ -1,7 +1,7 @@
 //! The DynamoDB helpers every crate that talks to DynamoDB shares: attribute builders
 //! ([`s`], [`n`], [`time`]), attribute readers ([`get_s`], [`get_str`], [`get_n`], [`get_bool`],
 //! [`get_time`]), the condition-failed check ([`is_condition_failed`],
-//! [`unless_condition_failed`]) and the paging step ([`next_start`]).
+//! [`unless_condition_failed`]) and paging ([`query_pages`], [`next_start`]).
 //!
 //! A crate of its own rather than a module of `deskbell-runtime`: the runtime depends on no
 //! service SDK, and the crates that never touch DynamoDB (mailer, objects) should not build it.
@@ -9,6 +9,9 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::query::QueryError;
+use aws_sdk_dynamodb::operation::query::QueryOutput;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -78,6 +81,24 @@ pub fn unless_condition_failed<T, E: ProvideErrorMetadata>(
 /// was the last page (DynamoDB may also say so with an empty key).
 pub fn next_start(last_evaluated_key: Option<Item>) -> Option<Item> {
     last_evaluated_key.filter(|k| !k.is_empty())
+}
+
+/// Sends `query` page after page, each from the last one's `LastEvaluatedKey`, handing each
+/// page to `page`, until DynamoDB says there is no more: the one paging loop of every crate.
+#[allow(clippy::result_large_err)] // the SDK's own error, passed through as the SDK returns it
+pub async fn query_pages(
+    query: QueryFluentBuilder,
+    mut page: impl FnMut(&QueryOutput),
+) -> Result<(), SdkError<QueryError, Response>> {
+    let mut start = None;
+    loop {
+        let out = query.clone().set_exclusive_start_key(start).send().await?;
+        page(&out);
+        start = next_start(out.last_evaluated_key);
+        if start.is_none() {
+            return Ok(());
+        }
+    }
 }
 
 #[cfg(test)]

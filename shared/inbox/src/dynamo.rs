@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::Select;
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Utc};
-use deskbell_dynamo::{Item, get_bool, get_n, get_s, get_time, is_condition_failed, n, next_start, s};
+use deskbell_dynamo::{Item, get_bool, get_n, get_s, get_time, is_condition_failed, n, query_pages, s};
 use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::{InboxError, Notification, NotificationStore, Page, PageRequest, Stored, UNREAD_ATTRIBUTE, UNREAD_INDEX};
@@ -156,21 +156,12 @@ impl NotificationStore for DynamoInbox {
 
     async fn unread_count(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64, InboxError> {
         let mut count = 0u64;
-        let mut start = None;
-        loop {
-            let out = self
-                .unread_query(user_id, now)
-                .select(Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| self.error("count unread notifications", &e))?;
+        query_pages(self.unread_query(user_id, now).select(Select::Count), |out| {
             count += u64::try_from(out.count).unwrap_or(0);
-            start = next_start(out.last_evaluated_key);
-            if start.is_none() {
-                return Ok(count);
-            }
-        }
+        })
+        .await
+        .map_err(|e| self.error("count unread notifications", &e))?;
+        Ok(count)
     }
 
     async fn set_read(&self, user_id: &str, id: &str, read: bool, now: DateTime<Utc>) -> Result<bool, InboxError> {
@@ -253,20 +244,11 @@ impl DynamoInbox {
     /// The ids of the user's live unread notifications, from the sparse index.
     async fn unread_ids(&self, user_id: &str, now: DateTime<Utc>) -> Result<Vec<String>, InboxError> {
         let mut ids = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .unread_query(user_id, now)
-                .projection_expression("id")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| self.error("list unread notifications", &e))?;
+        query_pages(self.unread_query(user_id, now).projection_expression("id"), |out| {
             ids.extend(out.items().iter().filter_map(|i| get_s(i, "id")));
-            start = next_start(out.last_evaluated_key);
-            if start.is_none() {
-                return Ok(ids);
-            }
-        }
+        })
+        .await
+        .map_err(|e| self.error("list unread notifications", &e))?;
+        Ok(ids)
     }
 }

@@ -6,7 +6,7 @@ use std::future::Future;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
-use deskbell_dynamo::{get_s, next_start};
+use deskbell_dynamo::{get_s, query_pages};
 use deskbell_runtime::TableError;
 use tokio::sync::Mutex;
 
@@ -77,27 +77,19 @@ impl Connections for DynamoConnections {
 
     async fn of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<Vec<String>, TableError> {
         let mut ids = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(BY_USER)
-                .key_condition_expression("user_id = :u")
-                .filter_expression("expires_at > :now")
-                .expression_attribute_values(":u", AttributeValue::S(user_id.to_owned()))
-                .expression_attribute_values(":now", AttributeValue::N(now.timestamp().to_string()))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| TableError::from_sdk(&self.table, "list connections", &e))?;
-            ids.extend(out.items().iter().filter_map(|i| get_s(i, "connection_id")));
-            start = next_start(out.last_evaluated_key);
-            if start.is_none() {
-                return Ok(ids);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(BY_USER)
+            .key_condition_expression("user_id = :u")
+            .filter_expression("expires_at > :now")
+            .expression_attribute_values(":u", AttributeValue::S(user_id.to_owned()))
+            .expression_attribute_values(":now", AttributeValue::N(now.timestamp().to_string()));
+        query_pages(query, |out| ids.extend(out.items().iter().filter_map(|i| get_s(i, "connection_id"))))
+            .await
+            .map_err(|e| TableError::from_sdk(&self.table, "list connections", &e))?;
+        Ok(ids)
     }
 }
 

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use aws_smithy_runtime_api::http::Response;
 use deskbell_contract::{StatsDigest, Ticket};
-use deskbell_dynamo::{Item, get_s, get_str, is_condition_failed, next_start, s};
+use deskbell_dynamo::{Item, get_s, get_str, is_condition_failed, query_pages, s};
 use deskbell_runtime::ErrorKind;
 
 use chrono::{DateTime, Utc};
@@ -169,27 +169,19 @@ impl TicketStore for DynamoTickets {
 
     async fn count_open(&self, before: DateTime<Utc>) -> Result<u64, TicketStoreError> {
         let mut total = 0u64;
-        let mut next: Option<Item> = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(BY_BACKLOG)
-                .key_condition_expression("backlog = :open AND created_key < :before")
-                .expression_attribute_values(":open", s(OPEN))
-                .expression_attribute_values(":before", s(instant(before)))
-                .select(aws_sdk_dynamodb::types::Select::Count)
-                .set_exclusive_start_key(next.take())
-                .send()
-                .await
-                .map_err(|e| self.error("count open tickets", &e))?;
-            total += u64::try_from(out.count()).unwrap_or(0);
-            next = next_start(out.last_evaluated_key);
-            if next.is_none() {
-                return Ok(total);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(BY_BACKLOG)
+            .key_condition_expression("backlog = :open AND created_key < :before")
+            .expression_attribute_values(":open", s(OPEN))
+            .expression_attribute_values(":before", s(instant(before)))
+            .select(aws_sdk_dynamodb::types::Select::Count);
+        query_pages(query, |out| total += u64::try_from(out.count()).unwrap_or(0))
+            .await
+            .map_err(|e| self.error("count open tickets", &e))?;
+        Ok(total)
     }
 }
 

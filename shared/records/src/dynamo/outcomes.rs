@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
-use deskbell_dynamo::{Item, get_n, get_s, get_time, n, next_start, s};
+use deskbell_dynamo::{Item, get_n, get_s, get_time, n, query_pages, s};
 
 use super::DynamoRecords;
 use crate::*;
@@ -55,26 +55,18 @@ impl OutcomeCounts for DynamoRecords {
         to: DateTime<Utc>,
     ) -> Result<Vec<HourOutcomes>, RecordError> {
         let mut hours = Vec::new();
-        let mut next: Option<Item> = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-                .expression_attribute_values(":pk", outcomes_pk(queue))
-                .expression_attribute_values(":from", s(hour_key(from)))
-                .expression_attribute_values(":to", s(hour_key(to)))
-                .set_exclusive_start_key(next.take())
-                .send()
-                .await
-                .map_err(|e| self.error("read job outcomes", &e))?;
-            hours.extend(out.items().iter().filter_map(hour_from));
-            next = next_start(out.last_evaluated_key);
-            if next.is_none() {
-                return Ok(hours);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", outcomes_pk(queue))
+            .expression_attribute_values(":from", s(hour_key(from)))
+            .expression_attribute_values(":to", s(hour_key(to)));
+        query_pages(query, |out| hours.extend(out.items().iter().filter_map(hour_from)))
+            .await
+            .map_err(|e| self.error("read job outcomes", &e))?;
+        Ok(hours)
     }
 
     async fn latest(&self, queue: &str) -> Result<Option<HourOutcomes>, RecordError> {
