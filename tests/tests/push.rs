@@ -48,6 +48,18 @@ async fn wait_for_connection(connections: &DynamoConnections, user: &str) {
     }
 }
 
+/// notify for `stack`, pushing through the local gateway `gw`.
+fn notify_pushing_through(stack: &Stack, gw: &PushGateway) -> AwsNotify {
+    let endpoint = gw.management_endpoint();
+    AwsNotify::from_aws(
+        &stack.aws,
+        stack.notify_config_with(&[
+            ("DESKBELL_CONNECTIONS_TABLE", stack.connections_table.as_str()),
+            ("DESKBELL_PUSH_ENDPOINT", endpoint.as_str()),
+        ]),
+    )
+}
+
 #[tokio::test]
 async fn a_connected_client_receives_the_new_notification_within_a_second_of_processing() {
     let stack = Stack::new("push_ws").await;
@@ -59,14 +71,7 @@ async fn a_connected_client_receives_the_new_notification_within_a_second_of_pro
         tokio_tungstenite::connect_async(format!("{}/?{PASS_PARAMETER}={pass}", gw.websocket_url())).await.unwrap();
     wait_for_connection(&connections, &user).await;
 
-    let endpoint = gw.management_endpoint();
-    let notify = AwsNotify::from_aws(
-        &stack.aws,
-        stack.notify_config_with(&[
-            ("DESKBELL_CONNECTIONS_TABLE", stack.connections_table.as_str()),
-            ("DESKBELL_PUSH_ENDPOINT", endpoint.as_str()),
-        ]),
-    );
+    let notify = notify_pushing_through(&stack, &gw);
     stack.send(&[body]).await;
     let event = stack.receive(1).await;
     assert_eq!(event.records.len(), 1);
@@ -93,14 +98,7 @@ async fn a_connection_that_is_gone_is_removed_when_pushed_to() {
     let (gw, connections) = gateway(&stack).await;
     let (body, user) = assigned(&stack, &format!("{}-1", stack.name));
     connections.add(&user, "ghost-connection=", Utc::now() + chrono::Duration::hours(1)).await.unwrap();
-    let endpoint = gw.management_endpoint();
-    let notify = AwsNotify::from_aws(
-        &stack.aws,
-        stack.notify_config_with(&[
-            ("DESKBELL_CONNECTIONS_TABLE", stack.connections_table.as_str()),
-            ("DESKBELL_PUSH_ENDPOINT", endpoint.as_str()),
-        ]),
-    );
+    let notify = notify_pushing_through(&stack, &gw);
     stack.send(&[body]).await;
     let event = stack.receive(1).await;
     let response = notify.handle(LambdaEvent::new(event.clone(), Context::default())).await.unwrap();
