@@ -224,7 +224,7 @@ impl ObjectStore for FailingPart {
                 key: key.to_owned(),
                 operation: "upload part of",
                 message: "injected: ServiceUnavailable".into(),
-                kind: deskbell_runtime::ErrorKind::Transient,
+                kind: deskbell_errors::ErrorKind::Transient,
             });
         }
         self.inner.upload_part(key, id, number, body).await

@@ -9,10 +9,10 @@ use deskbell_jobs::fixtures::{event, record};
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Utc};
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_jobs::metrics::{RecordMetrics, RecordOutcome};
 use deskbell_jobs::{BatchProcessor, JobContext, JobHandler, MemoryVisibility, RetryPolicy};
 use deskbell_records::{FailureLog, MemoryRecords};
-use deskbell_runtime::{Classify, ErrorKind};
 
 /// Fails jobs whose id starts with `transient-`, `systemic-` or `permanent-`; counts the rest.
 #[derive(Default)]

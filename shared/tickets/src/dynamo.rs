@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::http::Response;
 use deskbell_contract::Ticket;
 use deskbell_dynamo::{get_s, is_condition_failed, next_start, s};
-use deskbell_runtime::ErrorKind;
+use deskbell_errors::ErrorKind;
 
 use chrono::{DateTime, Utc};
 
