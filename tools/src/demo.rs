@@ -215,7 +215,7 @@ pub async fn run<I: Invoker>(
                 vec![
                     l.message_id.clone(),
                     reason.and_then(|r| r.job_type.clone()).unwrap_or("-".into()),
-                    reason.map(|r| r.kind.clone()).unwrap_or("-".into()),
+                    reason.map(|r| r.kind.to_string()).unwrap_or("-".into()),
                     output::cut(&reason.map(|r| r.error.clone()).unwrap_or("(no reason recorded)".into()), 80),
                 ]
             })

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+use deskbell_errors::ErrorKind;
 use deskbell_records::{DynamoRecords, FailureLog, FailureRecord};
 
 use crate::context::{CliError, Local, QueueKind};
@@ -25,7 +26,8 @@ pub struct Reason {
     pub queue: String,
     pub job_id: Option<String>,
     pub job_type: Option<String>,
-    pub kind: String,
+    /// `transient`, `systemic` or `permanent` (in JSON too).
+    pub kind: ErrorKind,
     pub error: String,
     pub attempt: u32,
     pub failed_at: String,

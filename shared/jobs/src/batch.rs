@@ -314,7 +314,7 @@ impl<V: Visibility, F: FailureLog + OutcomeLog> BatchProcessor<V, F> {
             queue: ctx.queue.clone(),
             job_id: failure.job_id,
             job_type: failure.job_type,
-            kind: failure.kind.as_str().to_owned(),
+            kind: failure.kind,
             error,
             attempt: ctx.attempt.receive_count,
             failed_at: ctx.now,
