@@ -9,6 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_s3::primitives::ByteStream;
 use chrono::{DateTime, Duration, Utc};
 use deskbell_cleanup::{AwsCleanup, Cleanup, Report};
+use deskbell_errors::ErrorKind;
 use deskbell_inbox::{DynamoInbox, Notification, NotificationStore};
 use deskbell_integration::{CallCounter, Stack};
 use deskbell_records::{
@@ -108,7 +109,7 @@ async fn seed(stack: &Stack, n: usize) -> (Seeded, DateTime<Utc>) {
             queue: "deskbell-notifications".into(),
             job_id: None,
             job_type: None,
-            kind: "permanent".into(),
+            kind: ErrorKind::Permanent,
             error: "missing field data.ticket".into(),
             attempt: 1,
             failed_at: dated(Kind::Failures, past, now),

@@ -1,9 +1,10 @@
 //! notify against the emulator: SQS messages through the handler, emails recorded by SES,
 //! notifications and records in DynamoDB, failures to the DLQ through the redrive policy.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use deskbell_contract::{Job, JobType, Payload, fixtures};
+use deskbell_errors::ErrorKind;
 use deskbell_inbox::{DynamoInbox, NotificationStore};
 use deskbell_integration::Stack;
 use deskbell_notify::AwsNotify;
@@ -84,7 +85,7 @@ async fn batch_of_ten_with_three_bad_sends_seven_emails_and_names_the_three() {
         let mut v = Vec::new();
         for id in &ids[7..] {
             let r = FailureLog::get(&records, id).await.unwrap().expect("failure recorded");
-            assert_eq!((r.kind.as_str(), r.attempt), ("permanent", 1));
+            assert_eq!((r.kind, r.attempt), (ErrorKind::Permanent, 1));
             assert!(r.queue.ends_with("-notifications"));
             v.push(r.error);
         }
@@ -211,7 +212,7 @@ async fn transient_failure_waits_out_its_backoff_before_the_next_receive() {
     let (_, failed) = invoke(&f, &stack, 1).await;
     assert_eq!(failed, BTreeSet::from([ids[0].clone()]));
     let reason = FailureLog::get(&records, &ids[0]).await.unwrap().unwrap();
-    assert_eq!(reason.kind, "transient");
+    assert_eq!(reason.kind, ErrorKind::Transient);
     assert!(reason.error.contains("being delivered by another worker"), "{}", reason.error);
     // Backed off (5-10 s on the first receive): not visible again right away.
     assert_eq!(stack.receive(1).await.records.len(), 0);
@@ -241,4 +242,39 @@ async fn hostile_subject_arrives_escaped_and_a_crlf_name_cannot_add_a_header() {
     // In the body a line break is only text: the name shows, escaped, where it belongs.
     assert!(email.body.contains(">Mallory\r\nBcc: evil@example.org replied on ticket #1042</h1>"), "{}", email.body);
     assert!(!email.body.contains("<script>"));
+}
+
+#[tokio::test]
+async fn a_failure_keeps_its_kind_under_the_stored_name_and_an_unknown_stored_kind_reads_as_an_error() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use deskbell_records::FailureRecord;
+
+    let stack = Stack::new("failure-kind").await;
+    let records = DynamoRecords::new(stack.dynamodb.clone(), &stack.jobs_table, chrono::Duration::days(30));
+    let failure = FailureRecord {
+        message_id: format!("{}-m1", stack.name),
+        queue: "deskbell-notifications".into(),
+        job_id: None,
+        job_type: None,
+        kind: ErrorKind::Systemic,
+        error: "queue deskbell-notifications: AccessDenied".into(),
+        attempt: 2,
+        failed_at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+    };
+    FailureLog::record(&records, &failure).await.unwrap();
+    let key = HashMap::from([
+        ("pk".to_owned(), AttributeValue::S(format!("failure#{}", failure.message_id))),
+        ("sk".to_owned(), AttributeValue::S("failure".into())),
+    ]);
+    let item = stack.dynamodb.get_item().table_name(&stack.jobs_table).set_key(Some(key)).send().await;
+    let mut stored = item.unwrap().item.unwrap();
+    assert_eq!(stored["error_kind"], AttributeValue::S("systemic".into()), "the name items have always had");
+    assert_eq!(FailureLog::get(&records, &failure.message_id).await.unwrap(), Some(failure.clone()));
+
+    // A kind this version does not know (a newer writer, a hand edit).
+    stored.insert("error_kind".into(), AttributeValue::S("fatal".into()));
+    stack.dynamodb.put_item().table_name(&stack.jobs_table).set_item(Some(stored)).send().await.unwrap();
+    let err = FailureLog::get(&records, &failure.message_id).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Permanent);
+    assert!(err.to_string().contains(&format!("failure#{} has error_kind \"fatal\"", failure.message_id)), "{err}");
 }

@@ -9,6 +9,7 @@ use deskbell_contract::{
     Company, Job, JobType, Payload, Priority, ReportFilters, ReportFormat, ReportRequested, Status, Ticket, decode,
     fixtures,
 };
+use deskbell_errors::ErrorKind;
 use deskbell_integration::Stack;
 use deskbell_jobs::{BatchProcessor, RetryPolicy, SqsJobQueue, SqsVisibility};
 use deskbell_objects::{ObjectError, ObjectStore, S3Objects, UploadedPart};
@@ -224,7 +225,7 @@ impl ObjectStore for FailingPart {
                 key: key.to_owned(),
                 operation: "upload part of",
                 message: "injected: ServiceUnavailable".into(),
-                kind: deskbell_runtime::ErrorKind::Transient,
+                kind: ErrorKind::Transient,
             });
         }
         self.inner.upload_part(key, id, number, body).await
@@ -271,7 +272,7 @@ async fn s3_failure_mid_upload_leaves_no_incomplete_upload_and_records_why() {
     assert_eq!(record.status, ReportStatus::Failed);
     assert!(record.error.as_deref().unwrap_or_default().contains("injected: ServiceUnavailable"));
     let failure = FailureLog::get(&records, &message_id).await.unwrap().unwrap();
-    assert_eq!(failure.kind, "transient");
+    assert_eq!(failure.kind, ErrorKind::Transient);
 }
 
 #[tokio::test]
@@ -296,7 +297,7 @@ async fn bad_filters_are_refused_naming_the_field_and_write_nothing() {
     let mut reasons = Vec::new();
     for id in &ids {
         let r = FailureLog::get(&records, id).await.unwrap().unwrap();
-        assert_eq!(r.kind, "permanent");
+        assert_eq!(r.kind, ErrorKind::Permanent);
         reasons.push(r.error);
     }
     assert!(reasons[0].starts_with("invalid field data.filters.statuses[1]"), "{}", reasons[0]);

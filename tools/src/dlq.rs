@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+use deskbell_errors::ErrorKind;
 use deskbell_records::{DynamoRecords, FailureLog, FailureRecord};
 
 use crate::cli::DlqAction;
@@ -27,7 +28,8 @@ pub struct Reason {
     pub queue: String,
     pub job_id: Option<String>,
     pub job_type: Option<String>,
-    pub kind: String,
+    /// `transient`, `systemic` or `permanent` (in JSON too).
+    pub kind: ErrorKind,
     pub error: String,
     pub attempt: u32,
     pub failed_at: String,
@@ -288,7 +290,7 @@ mod tests {
             queue: "deskbell-notifications".into(),
             job_id: Some("j1".into()),
             job_type: Some("user.welcome".into()),
-            kind: "permanent".into(),
+            kind: ErrorKind::Permanent,
             error: format!("MessageRejected:\n{}", "x".repeat(100)),
             attempt: 5,
             failed_at: "2026-11-24T10:00:00+00:00".into(),

@@ -1,7 +1,7 @@
 //! Why a cleanup run failed.
 
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_retention::RetentionError;
-use deskbell_runtime::{Classify, ErrorKind};
 
 /// A cleanup run that did not complete: a bad event (permanent) or a store that failed.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,8 @@
 //! What can go wrong checking the job system's health.
 
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_jobs::{DepthError, PublishError};
-use deskbell_runtime::{Classify, ErrorKind, TableError};
+use deskbell_runtime::TableError;
 
 use crate::PageError;
 

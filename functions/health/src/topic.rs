@@ -3,8 +3,8 @@
 use std::future::Future;
 
 use aws_sdk_sns::Client;
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
-use deskbell_runtime::{Classify, ErrorKind};
 use tokio::sync::Mutex;
 
 /// An alert that could not be published to the topic.

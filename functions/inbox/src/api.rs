@@ -119,7 +119,7 @@ fn refusal(err: &CentreError) -> Response<Body> {
         }
         CentreError::Store(store) => {
             tracing::error!(error = %store, "notifications table");
-            let transient = deskbell_runtime::Classify::kind(store) == deskbell_runtime::ErrorKind::Transient;
+            let transient = deskbell_errors::Classify::kind(store) == deskbell_errors::ErrorKind::Transient;
             let status = if transient { 503 } else { 500 };
             problem(status, "unavailable", "Notifications unavailable", "the notifications table did not answer", &[])
         }

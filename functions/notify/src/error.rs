@@ -2,10 +2,11 @@
 
 use std::fmt;
 
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_mailer::MailError;
 use deskbell_objects::ObjectError;
 use deskbell_records::{Channel, FinishError};
-use deskbell_runtime::{Classify, ErrorKind, TableError};
+use deskbell_runtime::TableError;
 
 /// Why one delivery (one recipient, one channel) did not happen.
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use deskbell_contract::{Job, Payload};
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_inbox::{Notification, NotificationStore};
 use deskbell_jobs::{JobContext, JobHandler};
 use deskbell_mailer::{Email, Mailer, single_line};
@@ -11,7 +12,6 @@ use deskbell_records::{
     Channel, Claim, DeliveryKey, DeliveryLog, DeliveryOutcome, FinishRetry, Lock, LockExpiry, LockRequest, PayloadHash,
     finish,
 };
-use deskbell_runtime::{Classify, ErrorKind};
 use deskbell_tickets::{Activity, TicketStore};
 use futures::StreamExt;
 

@@ -106,7 +106,7 @@ async fn an_envelope_id_reused_with_a_different_payload_is_refused_permanently_w
     p.user.name = "Someone Else".into();
     n.handle(&first, &ctx("m1", 1, None)).await.unwrap();
     let err = n.handle(&other, &ctx("m2", 1, None)).await.unwrap_err();
-    assert_eq!(deskbell_runtime::Classify::kind(&err), deskbell_runtime::ErrorKind::Permanent);
+    assert_eq!(deskbell_errors::Classify::kind(&err), deskbell_errors::ErrorKind::Permanent);
     assert!(err.to_string().contains("envelope id w-reused reused with a different payload"), "{err}");
     assert_eq!(n.mailer().sent().await.len(), 1);
     // The first payload's records stand.
@@ -180,7 +180,7 @@ async fn no_send_starts_once_the_deadline_is_within_the_margin_and_the_rest_come
     let deadline = t0() + margin + Duration::milliseconds(3500);
 
     let err = n.handle(&job, &ctx("m1", 1, Some(deadline))).await.unwrap_err();
-    assert_eq!(deskbell_runtime::Classify::kind(&err), deskbell_runtime::ErrorKind::Transient);
+    assert_eq!(deskbell_errors::Classify::kind(&err), deskbell_errors::ErrorKind::Transient);
     let started = n.mailer().started.lock().await.clone();
     assert!(!started.is_empty() && started.len() < 10, "{} sends", started.len());
     for (to, at) in &started {

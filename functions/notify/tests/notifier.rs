@@ -5,6 +5,7 @@ use aws_lambda_events::event::sqs::SqsMessage;
 use chrono::Duration;
 use deskbell_contract::fixtures::{self, user};
 use deskbell_contract::{Job, JobType, Payload, Role};
+use deskbell_errors::ErrorKind;
 use deskbell_inbox::MemoryInbox;
 use deskbell_jobs::fixtures::{event, record};
 use deskbell_jobs::{BatchProcessor, MemoryVisibility, RetryPolicy};
@@ -99,7 +100,7 @@ async fn rejected_recipient_fails_the_record_without_resending_to_the_others() {
     let failed = run(&f, vec![record("m1", body.clone(), 1)]).await;
     assert_eq!(failed, vec!["m1"]);
     let reason = deskbell_records::FailureLog::get(f.processor().failures(), "m1").await.unwrap().unwrap();
-    assert_eq!(reason.kind, "permanent");
+    assert_eq!(reason.kind, ErrorKind::Permanent);
     assert!(reason.error.contains("agent2@example.com rejected"), "{}", reason.error);
 
     // The redelivery (receive 2) neither re-sends to agent nor retries the refused address.
@@ -214,7 +215,7 @@ async fn report_in_another_bucket_is_refused_permanently_with_both_buckets_named
     let failed = run(&f, vec![record("m1", report_ready("rep-2", "someone-elses-bucket").to_body(), 1)]).await;
     assert_eq!(failed, vec!["m1"]);
     let reason = deskbell_records::FailureLog::get(f.processor().failures(), "m1").await.unwrap().unwrap();
-    assert_eq!(reason.kind, "permanent");
+    assert_eq!(reason.kind, ErrorKind::Permanent);
     assert_eq!(reason.error, "report r-1 is in bucket someone-elses-bucket, not in notify's reports bucket memory");
     assert!(f.notifier().mailer().sent().await.is_empty());
     assert!(f.notifier().inbox().all().await.is_empty());

@@ -1,9 +1,10 @@
 //! What can go wrong building a report, each classified transient or permanent.
 
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_jobs::PublishError;
 use deskbell_objects::ObjectError;
 use deskbell_reports::ReportError;
-use deskbell_runtime::{Classify, ErrorKind, TableError};
+use deskbell_runtime::TableError;
 
 /// Why a report job failed.
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,7 @@
 
 use chrono::{Duration, Utc};
 use deskbell_contract::{Job, JobType, fixtures};
+use deskbell_errors::ErrorKind;
 use deskbell_jobs::fixtures::{event, record};
 use deskbell_jobs::{BatchProcessor, MemoryJobQueue, MemoryVisibility, RetryPolicy};
 use deskbell_objects::MemoryObjects;
@@ -47,8 +48,8 @@ async fn a_report_another_worker_is_building_is_retried_later_not_built_twice() 
     assert_eq!(run(&f, "m1", &requested).await, vec!["m1"]);
     let reason = FailureLog::get(f.processor().failures(), "m1").await.unwrap().unwrap();
     assert_eq!(
-        (reason.kind.as_str(), reason.error.as_str()),
-        ("transient", "report r-1 is being built by another worker")
+        (reason.kind, reason.error.as_str()),
+        (ErrorKind::Transient, "report r-1 is being built by another worker")
     );
     assert!(f.reporter().objects().keys().await.is_empty());
 }
@@ -75,6 +76,6 @@ async fn a_notification_job_on_the_reports_queue_is_refused_with_its_reason() {
     let f = function();
     assert_eq!(run(&f, "m1", &job(JobType::TicketAssigned)).await, vec!["m1"]);
     let reason = FailureLog::get(f.processor().failures(), "m1").await.unwrap().unwrap();
-    assert_eq!(reason.kind, "permanent");
+    assert_eq!(reason.kind, ErrorKind::Permanent);
     assert_eq!(reason.error, "ticket.assigned does not belong on the reports queue: the notify function handles it");
 }

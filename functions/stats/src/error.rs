@@ -1,8 +1,9 @@
 //! What can go wrong computing a period's statistics.
 
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_jobs::PublishError;
 use deskbell_objects::ObjectError;
-use deskbell_runtime::{Classify, ErrorKind, TableError};
+use deskbell_runtime::TableError;
 
 /// Why a stats run failed.
 #[derive(Debug, thiserror::Error)]

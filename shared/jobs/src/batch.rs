@@ -7,8 +7,8 @@ use std::time::Instant;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use chrono::{DateTime, Duration, Utc};
 use deskbell_contract::{Job, JobType, decode, peek};
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_records::{Attempt, FailureLog, FailureRecord, Outcome, OutcomeLog};
-use deskbell_runtime::{Classify, ErrorKind};
 use futures::StreamExt;
 use tracing::{Instrument, field};
 
@@ -314,7 +314,7 @@ impl<V: Visibility, F: FailureLog + OutcomeLog> BatchProcessor<V, F> {
             queue: ctx.queue.clone(),
             job_id: failure.job_id,
             job_type: failure.job_type,
-            kind: failure.kind.as_str().to_owned(),
+            kind: failure.kind,
             error,
             attempt: ctx.attempt.receive_count,
             failed_at: ctx.now,

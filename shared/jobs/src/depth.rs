@@ -10,8 +10,8 @@ use std::future::Future;
 
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::QueueAttributeName;
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
-use deskbell_runtime::{Classify, ErrorKind};
 use tokio::sync::Mutex;
 
 /// The approximate counts SQS keeps for a queue.

@@ -4,8 +4,8 @@ use std::future::Future;
 
 use aws_sdk_sqs::Client;
 use deskbell_contract::Job;
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
-use deskbell_runtime::{Classify, ErrorKind};
 use tokio::sync::Mutex;
 
 /// A job that could not be published.

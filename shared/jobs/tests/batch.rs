@@ -9,10 +9,10 @@ use deskbell_jobs::fixtures::{event, record};
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Utc};
+use deskbell_errors::{Classify, ErrorKind};
 use deskbell_jobs::metrics::{RecordMetrics, RecordOutcome};
 use deskbell_jobs::{BatchProcessor, JobContext, JobHandler, MemoryVisibility, RetryPolicy};
 use deskbell_records::{FailureLog, MemoryRecords};
-use deskbell_runtime::{Classify, ErrorKind};
 
 /// Fails jobs whose id starts with `transient-`, `systemic-` or `permanent-`; counts the rest.
 #[derive(Default)]
@@ -78,7 +78,7 @@ async fn batch_item_failures_name_exactly_the_failed_records() {
     assert_eq!(handler.done.lock().unwrap().len(), 7);
 
     let reason = p.failures().get("bad-field").await.unwrap().unwrap();
-    assert_eq!(reason.kind, "permanent");
+    assert_eq!(reason.kind, ErrorKind::Permanent);
     assert_eq!(reason.error, "missing field data.user.email");
     assert_eq!(reason.job_id.as_deref(), Some("y"));
     assert_eq!(reason.job_type.as_deref(), Some("user.welcome"));
@@ -101,7 +101,7 @@ async fn permanent_failure_is_released_at_once_transient_waits_by_receive_count(
     assert!((5..=10).contains(&changes["rh-t1"]), "{}", changes["rh-t1"]);
     assert!((40..=80).contains(&changes["rh-t4"]), "{}", changes["rh-t4"]);
     let t4 = p.failures().get("t4").await.unwrap().unwrap();
-    assert_eq!((t4.kind.as_str(), t4.attempt, t4.error.as_str()), ("transient", 4, "picky says transient"));
+    assert_eq!((t4.kind, t4.attempt, t4.error.as_str()), (ErrorKind::Transient, 4, "picky says transient"));
 }
 
 #[tokio::test]
@@ -190,7 +190,7 @@ async fn retried_failures_back_off_inside_the_window_and_are_released_past_it() 
     assert_eq!(changes["rh-t-old"], 0, "past the window: released for the redrive policy");
 
     let young = p.failures().get("s-young").await.unwrap().unwrap();
-    assert_eq!((young.kind.as_str(), young.error.as_str()), ("systemic", "picky says systemic"));
+    assert_eq!((young.kind, young.error.as_str()), (ErrorKind::Systemic, "picky says systemic"));
     let old = p.failures().get("t-old").await.unwrap().unwrap();
     assert_eq!(old.error, "retry window of 3600 s spent after 15 receives; last error: picky says transient");
 
@@ -214,7 +214,7 @@ async fn a_batch_failing_only_for_systemic_reasons_fails_the_invocation() {
     // Each record still waits out its back-off, and its reason is recorded.
     let changes: std::collections::HashMap<_, _> = p.visibility().changes().await.into_iter().collect();
     assert!((5..=10).contains(&changes["rh-a"]) && (20..=40).contains(&changes["rh-b"]), "{changes:?}");
-    assert_eq!(p.failures().get("b").await.unwrap().unwrap().kind, "systemic");
+    assert_eq!(p.failures().get("b").await.unwrap().unwrap().kind, ErrorKind::Systemic);
 
     // One record of another kind (or done) and the batch answers per record as usual.
     let mixed = vec![record("c", welcome("systemic-3"), 1), record("d", welcome("transient-3"), 1)];
@@ -240,7 +240,7 @@ async fn no_record_starts_within_the_deadline_margin_they_come_back_soon() {
     let changes: std::collections::HashMap<_, _> = p.visibility().changes().await.into_iter().collect();
     assert!((5..=10).contains(&changes["rh-b"]), "the first step of the back-off, whatever the receive count");
     let reason = p.failures().get("a").await.unwrap().unwrap();
-    assert_eq!(reason.kind, "transient");
+    assert_eq!(reason.kind, ErrorKind::Transient);
     assert!(
         reason.error.starts_with("not started: ") && reason.error.ends_with("under the margin of 3000 ms"),
         "{}",

@@ -13,7 +13,7 @@ pub use email::{Email, single_line};
 pub use memory::MemoryMailer;
 pub use ses::SesMailer;
 
-use deskbell_runtime::{Classify, ErrorKind};
+use deskbell_errors::{Classify, ErrorKind};
 
 /// A send that did not happen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

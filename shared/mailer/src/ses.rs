@@ -2,7 +2,7 @@
 
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
-use deskbell_runtime::ErrorKind;
+use deskbell_errors::ErrorKind;
 use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
 
 use crate::{Email, MailError, Mailer};
@@ -57,7 +57,7 @@ impl Mailer for SesMailer {
 
 #[cfg(test)]
 mod tests {
-    use deskbell_runtime::Classify;
+    use deskbell_errors::Classify;
     use deskbell_runtime::retry::code_kind;
 
     use super::*;

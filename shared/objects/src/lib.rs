@@ -13,7 +13,7 @@ use std::time::Duration;
 pub use memory::MemoryObjects;
 pub use s3::S3Objects;
 
-use deskbell_runtime::{Classify, ErrorKind};
+use deskbell_errors::{Classify, ErrorKind};
 
 /// An object-store operation that did not complete.
 #[derive(Debug, Clone, thiserror::Error)]

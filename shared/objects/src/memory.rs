@@ -95,6 +95,6 @@ fn no_such_upload(key: &str, operation: &'static str) -> ObjectError {
         key: key.to_owned(),
         operation,
         message: "NoSuchUpload".into(),
-        kind: deskbell_runtime::ErrorKind::Permanent,
+        kind: deskbell_errors::ErrorKind::Permanent,
     }
 }

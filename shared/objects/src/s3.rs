@@ -8,7 +8,7 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use aws_smithy_runtime_api::http::Response;
-use deskbell_runtime::ErrorKind;
+use deskbell_errors::ErrorKind;
 use deskbell_runtime::retry::{sdk_error_kind, sdk_error_text};
 
 use crate::{ObjectError, ObjectStore, UploadedPart};

@@ -3,6 +3,7 @@
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
+use deskbell_errors::ErrorKind;
 
 use crate::RecordError;
 
@@ -16,8 +17,8 @@ pub struct FailureRecord {
     /// Envelope id and type, when the body was readable enough to tell.
     pub job_id: Option<String>,
     pub job_type: Option<String>,
-    /// `transient` or `permanent`.
-    pub kind: String,
+    /// How the failure classified; stored as its name (`transient`, `systemic`, `permanent`).
+    pub kind: ErrorKind,
     pub error: String,
     /// The receive count of the failed attempt (1 = first delivery).
     pub attempt: u32,

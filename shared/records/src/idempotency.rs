@@ -11,7 +11,7 @@ use std::future::Future;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use deskbell_runtime::{Classify, ErrorKind};
+use deskbell_errors::{Classify, ErrorKind};
 use sha2::{Digest, Sha256};
 
 use crate::RecordError;

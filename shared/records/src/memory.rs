@@ -83,7 +83,7 @@ impl DeliveryLog for MemoryRecords {
                     table: "memory".into(),
                     operation: "finish delivery",
                     message: "injected fault".into(),
-                    kind: deskbell_runtime::ErrorKind::Transient,
+                    kind: deskbell_errors::ErrorKind::Transient,
                 }));
             }
         }

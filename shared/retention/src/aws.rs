@@ -191,7 +191,7 @@ impl AwsRetention {
             let result = self.dynamodb.batch_write_item().request_items(table, requests.clone()).send().await;
             let out = match result {
                 Ok(out) => out,
-                Err(e) if sdk_error_kind(&e) == deskbell_runtime::ErrorKind::Transient && attempt + 1 < ATTEMPTS => {
+                Err(e) if sdk_error_kind(&e) == deskbell_errors::ErrorKind::Transient && attempt + 1 < ATTEMPTS => {
                     continue;
                 }
                 Err(e) => return Err(self.table_error(table, "batch delete", &e)),
@@ -226,7 +226,7 @@ impl AwsRetention {
             let result = self.s3.delete_objects().bucket(&self.bucket).delete(delete).send().await;
             let out = match result {
                 Ok(out) => out,
-                Err(e) if sdk_error_kind(&e) == deskbell_runtime::ErrorKind::Transient && attempt + 1 < ATTEMPTS => {
+                Err(e) if sdk_error_kind(&e) == deskbell_errors::ErrorKind::Transient && attempt + 1 < ATTEMPTS => {
                     continue;
                 }
                 Err(e) => return Err(self.bucket_error("delete objects", &e)),

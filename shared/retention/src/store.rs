@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use deskbell_runtime::{Classify, ErrorKind, TableError};
+use deskbell_errors::{Classify, ErrorKind};
+use deskbell_runtime::TableError;
 use serde::{Deserialize, Serialize};
 
 use crate::{Facts, Kind, Source};

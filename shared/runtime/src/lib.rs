@@ -1,7 +1,8 @@
 //! What every function's `main` needs, so each stays a few lines: [`init_tracing`],
 //! [`Env`] for configuration with errors naming the variable, and [`aws_config`], the one
 //! place where AWS clients get their settings (local emulator included), and [`retry`], how
-//! errors classify as transient, systemic or permanent; every client gets [`SdkTimeouts`].
+//! AWS errors classify as transient, systemic or permanent (the kinds themselves, `ErrorKind`
+//! and `Classify`, are in `deskbell-errors`); every client gets [`SdkTimeouts`].
 
 mod config;
 mod deadline;
@@ -12,7 +13,7 @@ mod timeouts;
 pub use config::{ConfigError, Env};
 pub use deadline::deadline_of;
 pub use logging::init_tracing;
-pub use retry::{Classify, ErrorKind, TableError};
+pub use retry::TableError;
 pub use timeouts::SdkTimeouts;
 
 /// Loads the shared AWS configuration from the standard environment: region, credentials and

@@ -1,42 +1,11 @@
-//! Transient, systemic or permanent: the one classification every error in deskbell gets.
+//! How AWS errors classify: service error codes and HTTP statuses, then SDK errors, become an
+//! [`ErrorKind`] (defined, with [`Classify`], in `deskbell-errors`); the one-line text of an SDK
+//! error; and [`TableError`], the classified error of every DynamoDB store.
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-
-/// Whether trying the same job again later can succeed, and whose fault the failure is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    /// Throttling, 5xx, timeouts, a delivery still in flight: retry with back-off.
-    Transient,
-    /// The account or the deployment, not the job: sending paused, access denied, credentials
-    /// expired, a table or queue missing while a deploy settles, KMS refusing. Retried like a
-    /// transient error for the whole retry window; never dead-lettered before it ends.
-    Systemic,
-    /// Bad payload, unknown type, rejected address: retrying cannot help; record and dead-letter.
-    Permanent,
-}
-
-impl ErrorKind {
-    /// `transient` / `systemic` / `permanent`, as stored in failure records.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Transient => "transient",
-            Self::Systemic => "systemic",
-            Self::Permanent => "permanent",
-        }
-    }
-
-    /// Whether a later try may succeed (transient or systemic).
-    pub const fn is_retried(self) -> bool {
-        !matches!(self, Self::Permanent)
-    }
-}
-
-/// An error that knows whether it is worth retrying.
-pub trait Classify {
-    fn kind(&self) -> ErrorKind;
-}
+use deskbell_errors::{Classify, ErrorKind};
 
 /// Service error codes that mean "slow down / try again", across the AWS services we call.
 const RETRYABLE_CODES: &[&str] = &[
@@ -195,12 +164,5 @@ mod tests {
         assert_eq!(code_kind("MessageRejected", 400), ErrorKind::Permanent);
         assert_eq!(code_kind("ValidationException", 400), ErrorKind::Permanent);
         assert_eq!(code_kind("ConditionalCheckFailedException", 400), ErrorKind::Permanent);
-    }
-
-    #[test]
-    fn only_permanent_errors_are_not_retried() {
-        assert!(ErrorKind::Transient.is_retried() && ErrorKind::Systemic.is_retried());
-        assert!(!ErrorKind::Permanent.is_retried());
-        assert_eq!(ErrorKind::Systemic.as_str(), "systemic");
     }
 }

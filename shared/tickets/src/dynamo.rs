@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use aws_smithy_runtime_api::http::Response;
 use deskbell_contract::{StatsDigest, Ticket};
 use deskbell_dynamo::{Item, get_s, get_str, is_condition_failed, query_pages, s};
-use deskbell_runtime::ErrorKind;
+use deskbell_errors::ErrorKind;
 
 use chrono::{DateTime, Utc};
 

@@ -8,9 +8,9 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use deskbell_errors::ErrorKind;
 use deskbell_integration::faults::{Call, Fault, FaultProxy, Limit, Rule, Service};
 use deskbell_integration::{Emulator, Stack};
-use deskbell_runtime::ErrorKind;
 use deskbell_runtime::retry::sdk_error_kind;
 
 /// The SDK's configuration against `proxy`: one attempt per call, so each fault is seen as is.

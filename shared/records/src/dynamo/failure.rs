@@ -2,6 +2,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use deskbell_dynamo::{get_n, get_s, get_time, n, s};
+use deskbell_errors::ErrorKind;
 
 use super::DynamoRecords;
 use crate::*;
@@ -16,7 +17,7 @@ impl FailureLog for DynamoRecords {
             .put(failure_pk(&f.message_id))
             .item("message_id", s(&f.message_id))
             .item("queue", s(&f.queue))
-            .item("error_kind", s(&f.kind))
+            .item("error_kind", s(f.kind.as_str()))
             .item("error", s(&f.error))
             .item("attempt", n(f.attempt))
             .item("failed_at", s(f.failed_at.to_rfc3339()))
@@ -31,14 +32,28 @@ impl FailureLog for DynamoRecords {
         Ok(())
     }
 
+    /// A stored `error_kind` that is not one of [`ErrorKind`]'s names (a newer writer, a hand
+    /// edit) reads as a permanent error naming the attribute and the value: no kind is guessed.
     async fn get(&self, message_id: &str) -> Result<Option<FailureRecord>, RecordError> {
-        let item = self.get_item(failure_pk(message_id), "get failure").await?;
-        Ok(item.map(|item| FailureRecord {
+        let Some(item) = self.get_item(failure_pk(message_id), "get failure").await? else {
+            return Ok(None);
+        };
+        let stored = get_s(&item, "error_kind");
+        let kind = stored.as_deref().and_then(ErrorKind::parse).ok_or_else(|| {
+            let found = stored.map_or("no error_kind".to_owned(), |v| format!("error_kind \"{v}\""));
+            RecordError {
+                table: self.table.clone(),
+                operation: "get failure",
+                message: format!("failure#{message_id} has {found}, not transient, systemic or permanent"),
+                kind: ErrorKind::Permanent,
+            }
+        })?;
+        Ok(Some(FailureRecord {
             message_id: message_id.to_owned(),
             queue: get_s(&item, "queue").unwrap_or_default(),
             job_id: get_s(&item, "job_id"),
             job_type: get_s(&item, "job_type"),
-            kind: get_s(&item, "error_kind").unwrap_or_default(),
+            kind,
             error: get_s(&item, "error").unwrap_or_default(),
             attempt: get_n(&item, "attempt").unwrap_or(0),
             failed_at: get_time(&item, "failed_at").unwrap_or_default(),
