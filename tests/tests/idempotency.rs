@@ -17,8 +17,7 @@ use deskbell_inbox::{DynamoInbox, NotificationStore};
 use deskbell_integration::Stack;
 use deskbell_jobs::{JobContext, JobHandler};
 use deskbell_mailer::SesMailer;
-use deskbell_notify::{AwsNotify, Notifier};
-use deskbell_objects::S3Objects;
+use deskbell_notify::{AwsNotify, AwsPorts, Notifier, Ports};
 use deskbell_records::{
     Attempt, Channel, Claim, DeliveryKey, DeliveryLog, DeliveryOutcome, DeliveryStatus, DynamoRecords, FinishError,
     FinishRetry, LockRequest, PayloadHash, finish,
@@ -125,14 +124,15 @@ async fn ses_accepted_but_the_first_sent_write_failed_gives_no_second_email_on_r
     );
     // Locks of 1 s without a deadline: a redelivery soon after finds an unfinished one lapsed.
     let settings = stack.notify_config_with(&[("DESKBELL_DELIVERY_LEASE_SECS", "1")]).settings;
-    let notifier = Notifier::new(
-        SesMailer::new(aws_sdk_sesv2::Client::new(&stack.aws), None),
-        DynamoRecords::new(dynamodb.clone(), &stack.jobs_table, Duration::days(30)),
-        DynamoInbox::new(dynamodb.clone(), &stack.notifications_table),
-        DynamoTickets::new(dynamodb, &stack.tickets_table),
-        None::<S3Objects>,
-        settings,
-    );
+    let ports = Ports::<AwsPorts> {
+        mailer: SesMailer::new(aws_sdk_sesv2::Client::new(&stack.aws), None),
+        deliveries: DynamoRecords::new(dynamodb.clone(), &stack.jobs_table, Duration::days(30)),
+        inbox: DynamoInbox::new(dynamodb.clone(), &stack.notifications_table),
+        tickets: DynamoTickets::new(dynamodb, &stack.tickets_table),
+        reports: None,
+        push: None,
+    };
+    let notifier = Notifier::new(ports, settings);
     let job = welcome(&stack, "w");
     let ctx = |message_id: &str| JobContext {
         attempt: at(message_id, 1),

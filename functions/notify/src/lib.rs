@@ -3,7 +3,10 @@
 //!
 //! decode (the job core) → decide ([`plan`]: [`recipients`], [`message`], [`render`], pure) →
 //! act ([`Notifier`]: claim, send, record, through the `Mailer`, `DeliveryLog` and
-//! `NotificationStore` traits; a report's download link from its `ObjectStore`).
+//! `NotificationStore` traits; a report's download link from its `ObjectStore`). Which
+//! implementation of each trait is used is named once, by a [`NotifyPorts`] type
+//! ([`AwsPorts`] as deployed, [`MemoryPorts`] in tests), and a notifier holds their values as
+//! [`Ports`].
 
 mod config;
 mod error;
@@ -13,13 +16,15 @@ pub mod message;
 mod notifier;
 mod pacing;
 pub mod plan;
+mod ports;
 pub mod recipients;
 pub mod render;
 
 pub use config::{NotifyConfig, PushTarget};
 pub use error::{DeliveryError, NotifyError};
-pub use function::{AwsNotify, AwsPush, NotifyFunction};
+pub use function::{AwsNotify, NotifyFunction};
 pub use message::{ReportLink, Site};
 pub use notifier::{Notifier, Settings, payload_hash};
 pub use pacing::{Clock, Pacing, SendRate};
 pub use plan::plan;
+pub use ports::{AwsPorts, AwsPush, MemoryPorts, NotifyPorts, Ports};

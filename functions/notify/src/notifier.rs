@@ -7,7 +7,7 @@ use deskbell_inbox::{Notification, NotificationStore};
 use deskbell_jobs::{JobContext, JobHandler};
 use deskbell_mailer::{Email, Mailer, single_line};
 use deskbell_objects::ObjectStore;
-use deskbell_push::{NoPush, Push, PushMessage};
+use deskbell_push::{Push, PushMessage};
 use deskbell_records::{
     Channel, Claim, DeliveryKey, DeliveryLog, DeliveryOutcome, FinishRetry, Lock, LockExpiry, LockRequest, PayloadHash,
     finish,
@@ -19,6 +19,7 @@ use crate::error::{DeliveryError, NotifyError};
 use crate::message::{ReportLink, Site};
 use crate::pacing::{Clock, Pacing, SendRate};
 use crate::plan::{Planned, plan};
+use crate::ports::{NotifyPorts, Ports};
 
 /// What notify needs to know besides the job.
 #[derive(Debug, Clone)]
@@ -40,35 +41,20 @@ pub struct Settings {
 }
 
 /// The notify job handler: keeps the ticket store, plans a job, then delivers each message
-/// idempotently. With a reports bucket (`reports`), report emails carry a download link; with
-/// a push (`P`), a new in-app notification reaches its user's connected clients at once.
-pub struct Notifier<M, D, N, T, O, P = NoPush> {
-    mailer: M,
-    deliveries: D,
-    inbox: N,
-    tickets: T,
-    reports: Option<O>,
+/// idempotently, through its [`Ports`]. With a reports bucket, report emails carry a download
+/// link; with a push, a new in-app notification reaches its user's connected clients at once.
+pub struct Notifier<P: NotifyPorts> {
+    ports: Ports<P>,
     settings: Settings,
-    push: P,
     /// Shared by every job of this instance: SES's rate is per account.
     send_rate: SendRate,
     clock: Clock,
 }
 
-impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectStore> Notifier<M, D, N, T, O> {
-    pub fn new(mailer: M, deliveries: D, inbox: N, tickets: T, reports: Option<O>, settings: Settings) -> Self {
+impl<P: NotifyPorts> Notifier<P> {
+    pub fn new(ports: Ports<P>, settings: Settings) -> Self {
         let send_rate = SendRate::per_second(settings.pacing.max_send_rate);
-        Self { mailer, deliveries, inbox, tickets, reports, settings, push: NoPush, send_rate, clock: Clock::system() }
-    }
-}
-
-impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectStore, P: Push>
-    Notifier<M, D, N, T, O, P>
-{
-    /// The same notifier, pushing new in-app notifications through `push`.
-    pub fn with_push<Q: Push>(self, push: Q) -> Notifier<M, D, N, T, O, Q> {
-        let Self { mailer, deliveries, inbox, tickets, reports, settings, send_rate, clock, .. } = self;
-        Notifier { mailer, deliveries, inbox, tickets, reports, settings, push, send_rate, clock }
+        Self { ports, settings, send_rate, clock: Clock::system() }
     }
 
     /// The same notifier, watching its deadline on `clock`.
@@ -76,34 +62,34 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
         Self { clock, ..self }
     }
 
-    pub fn push(&self) -> &P {
-        &self.push
+    pub fn push(&self) -> &P::Push {
+        &self.ports.push
     }
 
-    pub fn tickets(&self) -> &T {
-        &self.tickets
+    pub fn tickets(&self) -> &P::Tickets {
+        &self.ports.tickets
     }
 
-    pub fn mailer(&self) -> &M {
-        &self.mailer
+    pub fn mailer(&self) -> &P::Mailer {
+        &self.ports.mailer
     }
 
-    pub fn deliveries(&self) -> &D {
-        &self.deliveries
+    pub fn deliveries(&self) -> &P::Deliveries {
+        &self.ports.deliveries
     }
 
-    pub fn inbox(&self) -> &N {
-        &self.inbox
+    pub fn inbox(&self) -> &P::Inbox {
+        &self.ports.inbox
     }
 
-    pub fn reports(&self) -> Option<&O> {
-        self.reports.as_ref()
+    pub fn reports(&self) -> Option<&P::Reports> {
+        self.ports.reports.as_ref()
     }
 
     /// The download link of a `report.ready` job's file, when notify has a reports bucket. A
     /// file in any other bucket is refused: notify signs links only into the one it was given.
     async fn report_link(&self, payload: &Payload) -> Result<Option<ReportLink>, NotifyError> {
-        let (Payload::ReportReady(p), Some(store)) = (payload, &self.reports) else {
+        let (Payload::ReportReady(p), Some(store)) = (payload, &self.ports.reports) else {
             return Ok(None);
         };
         if p.bucket != store.bucket() {
@@ -164,7 +150,7 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
             now,
             until: self.settings.lock.until(now, ctx.deadline),
         };
-        match self.deliveries.claim(&request).await? {
+        match self.ports.deliveries.claim(&request).await? {
             Claim::Acquired(lock) => Ok(Some(lock)),
             Claim::Completed { .. } => Ok(None),
             Claim::InFlight { .. } => {
@@ -177,7 +163,7 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
 
     /// Writes `outcome` for `lock`, retried in process while the lock is ours.
     async fn finish(&self, lock: &Lock, outcome: DeliveryOutcome<'_>) -> Result<(), DeliveryError> {
-        Ok(finish(&self.deliveries, lock, &outcome, self.clock.now(), self.settings.finish_retry).await?)
+        Ok(finish(&self.ports.deliveries, lock, &outcome, self.clock.now(), self.settings.finish_retry).await?)
     }
 
     /// Reports `err` as the lock's failure, then answers it (or the write's own error).
@@ -201,7 +187,7 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
         if self.settings.pacing.deadline_near(self.clock.now(), ctx.deadline) {
             return self.failed(lock, DeliveryError::DeadlineNear).await;
         }
-        match self.mailer.send(&email).await {
+        match self.ports.mailer.send(&email).await {
             Ok(provider_id) => self.finish(lock, DeliveryOutcome::Completed { provider_id: Some(&provider_id) }).await,
             Err(err) => self.failed(lock, err.into()).await,
         }
@@ -223,7 +209,7 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
             lock.first_claimed_at,
             self.settings.notification_ttl,
         );
-        if let Err(err) = self.inbox.store(&notification).await {
+        if let Err(err) = self.ports.inbox.store(&notification).await {
             return self.failed(lock, err.into()).await;
         }
         self.finish(lock, DeliveryOutcome::Completed { provider_id: None }).await?;
@@ -237,16 +223,16 @@ impl<M: Mailer, D: DeliveryLog, N: NotificationStore, T: TicketStore, O: ObjectS
     /// miss a push read it from the inbox API (a redelivered job finds it stored: no push).
     async fn push_new(&self, notification: Notification, now: DateTime<Utc>) {
         let user = notification.user_id.clone();
-        let connections = match self.push.connections_of(&user, now).await {
+        let connections = match self.ports.push.connections_of(&user, now).await {
             Ok(c) if c.is_empty() => return,
             Ok(c) => c,
             Err(error) => return tracing::warn!(%error, "push: connections not read"),
         };
-        let unread_count = match self.inbox.unread_count(&user, now).await {
+        let unread_count = match self.ports.inbox.unread_count(&user, now).await {
             Ok(n) => n,
             Err(error) => return tracing::warn!(%error, "push: unread count not read"),
         };
-        let report = self.push.send(&connections, &PushMessage::new(notification, unread_count)).await;
+        let report = self.ports.push.send(&connections, &PushMessage::new(notification, unread_count)).await;
         tracing::info!(delivered = report.delivered, gone = report.gone, failed = report.failed, "pushed");
     }
 }
@@ -259,15 +245,7 @@ pub fn payload_hash(job: &Job) -> PayloadHash {
     PayloadHash::of(&canonical)
 }
 
-impl<M, D, N, T, O, P> JobHandler for Notifier<M, D, N, T, O, P>
-where
-    M: Mailer,
-    D: DeliveryLog,
-    N: NotificationStore,
-    T: TicketStore,
-    O: ObjectStore,
-    P: Push,
-{
+impl<P: NotifyPorts> JobHandler for Notifier<P> {
     type Error = NotifyError;
 
     async fn handle(&self, job: &Job, ctx: &JobContext) -> Result<(), NotifyError> {
@@ -275,13 +253,13 @@ where
         let planned = plan(job, &self.settings.site, report_link.as_ref())?;
         // The snapshot first: reports and statistics read it, and a retry repeats it harmlessly.
         if let Some(ticket) = job.payload.ticket() {
-            let kept = self.tickets.upsert(ticket).await?;
+            let kept = self.ports.tickets.upsert(ticket).await?;
             tracing::debug!(ticket = %ticket.id, version = ticket.version, ?kept, "ticket snapshot");
         }
         // A close or a reopening is counted by statistics; keyed by the job id, so a replay
         // writes nothing new.
         if let Some(activity) = Activity::of(job) {
-            self.tickets.record_activity(&activity).await?;
+            self.ports.tickets.record_activity(&activity).await?;
         }
         let hash = payload_hash(job);
         // Futures do nothing until polled: each checks the deadline when its turn comes.

@@ -8,16 +8,14 @@ use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use chrono::{DateTime, Duration, Utc};
 use deskbell_contract::fixtures::{self, user};
 use deskbell_contract::{Job, JobType, Payload, Role};
-use deskbell_inbox::{MemoryInbox, NotificationStore};
+use deskbell_inbox::NotificationStore;
 use deskbell_jobs::{JobContext, JobHandler};
 use deskbell_mailer::{Email, MailError, Mailer, MemoryMailer};
-use deskbell_notify::{Clock, Notifier, Pacing, Settings, Site};
-use deskbell_objects::MemoryObjects;
-use deskbell_records::{Attempt, DeliveryStatus, FinishRetry, LockExpiry, MemoryRecords};
-use deskbell_tickets::MemoryTickets;
+use deskbell_notify::{Clock, MemoryPorts, Notifier, Pacing, Ports, Settings, Site};
+use deskbell_records::{Attempt, DeliveryStatus, FinishRetry, LockExpiry};
 use tokio::sync::Mutex;
 
-type MemoryNotifier<M> = Notifier<M, MemoryRecords, MemoryInbox, MemoryTickets, MemoryObjects>;
+type MemoryNotifier<M> = Notifier<MemoryPorts<M>>;
 
 fn settings(pacing: Pacing) -> Settings {
     Settings {
@@ -32,14 +30,7 @@ fn settings(pacing: Pacing) -> Settings {
 }
 
 fn notifier<M: Mailer>(mailer: M, pacing: Pacing) -> MemoryNotifier<M> {
-    Notifier::new(
-        mailer,
-        MemoryRecords::default(),
-        MemoryInbox::default(),
-        MemoryTickets::default(),
-        None,
-        settings(pacing),
-    )
+    Notifier::new(Ports { reports: None, ..Ports::memory(mailer) }, settings(pacing))
 }
 
 fn t0() -> DateTime<Utc> {

@@ -6,25 +6,14 @@ use chrono::Duration;
 use deskbell_contract::fixtures::{self, user};
 use deskbell_contract::{Job, JobType, Payload, Role};
 use deskbell_errors::ErrorKind;
-use deskbell_inbox::MemoryInbox;
 use deskbell_jobs::fixtures::{event, record};
 use deskbell_jobs::{BatchProcessor, MemoryVisibility, RetryPolicy};
 use deskbell_mailer::MemoryMailer;
-use deskbell_notify::{Notifier, NotifyFunction, Pacing, Settings, Site};
-use deskbell_objects::MemoryObjects;
+use deskbell_notify::{MemoryPorts, Notifier, NotifyFunction, Pacing, Ports, Settings, Site};
 use deskbell_records::{DeliveryStatus, FinishRetry, LockExpiry, MemoryRecords};
-use deskbell_tickets::MemoryTickets;
 use lambda_runtime::{Context, LambdaEvent};
 
-type Memory = NotifyFunction<
-    MemoryMailer,
-    MemoryRecords,
-    MemoryInbox,
-    MemoryTickets,
-    MemoryObjects,
-    MemoryVisibility,
-    MemoryRecords,
->;
+type Memory = NotifyFunction<MemoryPorts>;
 
 fn settings() -> Settings {
     Settings {
@@ -40,20 +29,13 @@ fn settings() -> Settings {
 
 /// notify with a reports bucket (`memory`, as `MemoryObjects` names it).
 fn function(mailer: MemoryMailer) -> Memory {
-    function_with(mailer, Some(MemoryObjects::default()))
+    function_with(Ports::memory(mailer))
 }
 
-fn function_with(mailer: MemoryMailer, reports: Option<MemoryObjects>) -> Memory {
+fn function_with(ports: Ports<MemoryPorts>) -> Memory {
     NotifyFunction::new(
         BatchProcessor::new(MemoryVisibility::default(), MemoryRecords::default(), RetryPolicy::default(), 10),
-        Notifier::new(
-            mailer,
-            MemoryRecords::default(),
-            MemoryInbox::default(),
-            MemoryTickets::default(),
-            reports,
-            settings(),
-        ),
+        Notifier::new(ports, settings()),
     )
 }
 
@@ -224,7 +206,7 @@ async fn report_in_another_bucket_is_refused_permanently_with_both_buckets_named
 
 #[tokio::test]
 async fn without_a_reports_bucket_the_report_email_links_to_the_report_page() {
-    let f = function_with(MemoryMailer::default(), None);
+    let f = function_with(Ports { reports: None, ..Ports::memory(MemoryMailer::default()) });
     assert!(run(&f, vec![record("m1", report_ready("rep-3", "any-bucket").to_body(), 1)]).await.is_empty());
     let sent = f.notifier().mailer().sent().await;
     assert!(sent[0].html().contains("href=\"https://help.example.com/reports/r-1\""), "{}", sent[0].html());
@@ -235,23 +217,14 @@ async fn without_a_reports_bucket_the_report_email_links_to_the_report_page() {
 #[tokio::test]
 async fn a_new_in_app_notification_is_pushed_with_the_unread_count_and_a_redelivery_pushes_nothing() {
     use deskbell_push::{Connections, MemoryConnections, MemoryGateway, PushMessage, Pusher};
-    let f = NotifyFunction::new(
-        BatchProcessor::new(MemoryVisibility::default(), MemoryRecords::default(), RetryPolicy::default(), 10),
-        Notifier::new(
-            MemoryMailer::default(),
-            MemoryRecords::default(),
-            MemoryInbox::default(),
-            MemoryTickets::default(),
-            None::<MemoryObjects>,
-            settings(),
-        )
-        .with_push(Pusher::new(MemoryConnections::default(), MemoryGateway::default())),
-    );
+    let push = Some(Pusher::new(MemoryConnections::default(), MemoryGateway::default()));
+    let f = function_with(Ports { reports: None, push, ..Ports::memory(MemoryMailer::default()) });
     let assignee = job(JobType::TicketAssigned, "push-1");
     let Payload::TicketAssigned(p) = &assignee.payload else { unreachable!() };
     let user = p.ticket.assignee.as_ref().unwrap().id.clone();
     let far = chrono::Utc::now() + Duration::hours(2);
-    f.notifier().push().connections().add(&user, "conn-1", far).await.unwrap();
+    let pusher = f.notifier().push().as_ref().expect("push configured");
+    pusher.connections().add(&user, "conn-1", far).await.unwrap();
 
     let body = assignee.to_body();
     for (id, body) in [("m1", body.clone()), ("m2", body)] {
@@ -259,7 +232,7 @@ async fn a_new_in_app_notification_is_pushed_with_the_unread_count_and_a_redeliv
         assert!(response.batch_item_failures.is_empty());
     }
 
-    let posted = f.notifier().push().gateway().posted().await;
+    let posted = pusher.gateway().posted().await;
     assert_eq!(posted.len(), 1, "one push for the new notification, none for the redelivery");
     let message: PushMessage = serde_json::from_slice(&posted[0].1).unwrap();
     assert_eq!(posted[0].0, "conn-1");
