@@ -7,6 +7,7 @@ use deskbell_contract::{Job, JobType, Payload, fixtures};
 use deskbell_errors::ErrorKind;
 use deskbell_inbox::{DynamoInbox, NotificationStore};
 use deskbell_integration::Stack;
+use deskbell_jobs::RetryPolicy;
 use deskbell_notify::AwsNotify;
 use deskbell_records::{Channel, DeliveryKey, DeliveryLog, DeliveryStatus, DynamoRecords, FailureLog};
 use lambda_runtime::{Context, LambdaEvent};
@@ -185,7 +186,9 @@ async fn permanent_failures_reach_the_dlq_after_max_receives_without_backoff() {
 
 #[tokio::test]
 async fn transient_failure_waits_out_its_backoff_before_the_next_receive() {
-    let stack = Stack::new("transient").await;
+    // A back-off far longer than the test (60-120 s on the first receive), so that "not visible
+    // yet" holds however slowly a loaded machine runs the steps below.
+    let stack = Stack::with_retry("transient", RetryPolicy { base_secs: 60, max_secs: 120, window_secs: 3600 }).await;
     // The emulator cannot throttle, so the transient case is a claim still in flight: a pending
     // email delivery whose lease has not run out, as when another worker is sending it now.
     let f = AwsNotify::from_aws(&stack.aws, stack.notify_config());
@@ -214,9 +217,9 @@ async fn transient_failure_waits_out_its_backoff_before_the_next_receive() {
     let reason = FailureLog::get(&records, &ids[0]).await.unwrap().unwrap();
     assert_eq!(reason.kind, ErrorKind::Transient);
     assert!(reason.error.contains("being delivered by another worker"), "{}", reason.error);
-    // Backed off (5-10 s on the first receive): not visible again right away.
-    assert_eq!(stack.receive(1).await.records.len(), 0);
+    // Backed off: in flight (its visibility pushed out), not visible to the next receive.
     assert_eq!(stack.queue_depth().await, (0, 1));
+    assert_eq!(stack.receive(1).await.records.len(), 0);
     assert!(stack.emulator.emails_to_domain(&stack.domain).await.is_empty());
 }
 
