@@ -29,7 +29,7 @@ const HOSTILE_TEXTS: &[&str] = &[
 ];
 
 /// `depth` arrays, one inside the other, around a string.
-pub fn nested(depth: usize) -> Value {
+fn nested(depth: usize) -> Value {
     (0..depth).fold(json!("deep"), |v, _| json!([v]))
 }
 

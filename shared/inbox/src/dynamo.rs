@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::Select;
 use aws_smithy_runtime_api::http::Response;
 use chrono::{DateTime, Utc};
-use deskbell_dynamo::{Item, get_bool, get_n, get_s, get_time, is_condition_failed, n, query_pages, s};
+use deskbell_dynamo::{Item, get_bool, get_n, get_s, get_time, n, query_pages, s, unless_condition_failed};
 use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::{InboxError, Notification, NotificationStore, Page, PageRequest, Stored, UNREAD_ATTRIBUTE, UNREAD_INDEX};
@@ -91,11 +91,8 @@ impl NotificationStore for DynamoInbox {
             .condition_expression("attribute_not_exists(id)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(Stored::New),
-            Err(err) if is_condition_failed(&err) => Ok(Stored::Existing),
-            Err(err) => Err(self.error("store notification", &err)),
-        }
+        let written = unless_condition_failed(result).map_err(|e| self.error("store notification", &e))?;
+        Ok(if written.is_some() { Stored::New } else { Stored::Existing })
     }
 
     async fn recent(&self, user_id: &str, limit: usize) -> Result<Vec<Notification>, InboxError> {
@@ -188,11 +185,8 @@ impl NotificationStore for DynamoInbox {
             .expression_attribute_values(":now", n(now.timestamp()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if is_condition_failed(&err) => Ok(false),
-            Err(err) => Err(self.error("delete notification", &err)),
-        }
+        let deleted = unless_condition_failed(result).map_err(|e| self.error("delete notification", &e))?;
+        Ok(deleted.is_some())
     }
 }
 
@@ -217,11 +211,8 @@ impl DynamoInbox {
                 .expression_attribute_values(":false", AttributeValue::Bool(false))
                 .expression_attribute_values(":id", s(id))
         };
-        match update.send().await {
-            Ok(_) => Ok(true),
-            Err(err) if is_condition_failed(&err) => Ok(false),
-            Err(err) => Err(self.error("mark notification", &err)),
-        }
+        let marked = unless_condition_failed(update.send().await).map_err(|e| self.error("mark notification", &e))?;
+        Ok(marked.is_some())
     }
 
     /// A query of the user's live unread notifications on the sparse index (count and read-all

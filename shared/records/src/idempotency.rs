@@ -311,7 +311,8 @@ impl Default for FinishRetry {
     }
 }
 
-/// Writes `outcome` for `lock`, retrying transient table errors per `retry`. A lost lock is not retried: it is logged and answered as [`FinishError::LockLost`].
+/// Writes `outcome` for `lock`, retrying transient table errors per `retry`. A lost lock is
+/// not retried: it is logged and answered as [`FinishError::LockLost`].
 pub async fn finish<L: DeliveryLog>(
     log: &L,
     lock: &Lock,

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use aws_smithy_runtime_api::http::Response;
 use deskbell_contract::{StatsDigest, Ticket};
-use deskbell_dynamo::{Item, get_s, get_str, is_condition_failed, query_pages, s};
+use deskbell_dynamo::{Item, get_s, get_str, query_pages, s, unless_condition_failed};
 use deskbell_errors::ErrorKind;
 
 use chrono::{DateTime, Utc};
@@ -109,11 +109,8 @@ impl TicketStore for DynamoTickets {
         if !ticket.status.is_resolved() {
             put = put.item("backlog", s(OPEN));
         }
-        match put.send().await {
-            Ok(_) => Ok(Upsert::Stored),
-            Err(err) if is_condition_failed(&err) => Ok(Upsert::Stale),
-            Err(err) => Err(self.error("store ticket", &err)),
-        }
+        let written = unless_condition_failed(put.send().await).map_err(|e| self.error("store ticket", &e))?;
+        Ok(if written.is_some() { Upsert::Stored } else { Upsert::Stale })
     }
 
     async fn page(&self, query: &RangeQuery, next: Option<String>) -> Result<Page, TicketStoreError> {
@@ -202,12 +199,9 @@ impl DynamoTickets {
             .condition_expression("attribute_not_exists(id)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // Written before by the same job: nothing to do.
-            Err(err) if is_condition_failed(&err) => Ok(()),
-            Err(err) => Err(self.error("store activity", &err)),
-        }
+        // Refused when written before by the same job: nothing to do.
+        unless_condition_failed(result).map_err(|e| self.error("store activity", &e))?;
+        Ok(())
     }
 }
 
